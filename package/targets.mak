@@ -1,0 +1,9 @@
+BIN_TARGETS := \
+ptyexec \
+ptyhead
+
+LIBEXEC_TARGETS :=
+
+TEST_BINS :=
+
+EXTRA_TARGETS :=

@@ -1,0 +1,291 @@
+/* ISC license. */
+
+#include <skalibs/nonposix.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include <skalibs/types.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/iopause.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/socket.h>
+#include <skalibs/posixplz.h>
+#include <skalibs/exec.h>
+
+#include <ptysplit/protocol.h>
+#include <ptysplit/pty.h>
+#include <ptysplit/fdpass.h>
+#include <ptysplit/uidlist.h>
+
+#define USAGE "ptyexec [ -E ] [ -t timeout ] [ -T term ] [ -u uid ] [ -v verbosity ] socket prog..."
+#define dieusage() strerr_dieusage(100, USAGE)
+
+ /* However long ptyexec waited for the head to appear, a head that
+    accepted the connection must answer within this. */
+#define HANDSHAKE_MS 5000
+#define BACKOFF_MIN_MS 10
+#define BACKOFF_MAX_MS 250
+
+static unsigned int verbosity = 1 ;
+
+typedef struct options_s options, *options_ref ;
+struct options_s
+{
+  unsigned int keepstderr : 1 ;
+  unsigned int waiting : 1 ;
+  unsigned int timeout ;
+  char const *term ;
+  ptysplit_uidlist uids ;
+} ;
+#define OPTIONS_ZERO { .keepstderr = 0, .waiting = 0, .timeout = 0, .term = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
+
+static void parse_options (int *argc, char const *const **argv, options *o)
+{
+  subgetopt l = SUBGETOPT_ZERO ;
+  for (;;)
+  {
+    int opt = subgetopt_r(*argc, *argv, "Et:T:u:v:", &l) ;
+    if (opt == -1) break ;
+    switch (opt)
+    {
+      case 'E' : o->keepstderr = 1 ; break ;
+      case 't' : if (!uint0_scan(l.arg, &o->timeout)) dieusage() ; o->waiting = 1 ; break ;
+      case 'T' : if (strlen(l.arg) > PTYSPLIT_STRING_MAX) dieusage() ; o->term = l.arg ; break ;
+      case 'u' : if (!ptysplit_uidlist_add(&o->uids, l.arg)) dieusage() ; break ;
+      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieusage() ; break ;
+      default : dieusage() ;
+    }
+  }
+  *argc -= l.ind ; *argv += l.ind ;
+}
+
+ /* Leads a session by whichever road is open; see doc/ptyexec.html. */
+static void become_session_leader (void)
+{
+  pid_t pid = getpid() ;
+  pid_t parentgroup ;
+  if (getsid(0) == pid) return ;
+  if (setsid() >= 0) return ;
+  if (errno != EPERM || getpgid(0) != pid)
+    strerr_diefusys(111, "become a session leader") ;
+  parentgroup = getpgid(getppid()) ;
+  if (parentgroup < 0 || setpgid(0, parentgroup) < 0)
+    strerr_diefusys(111, "become a session leader: ptyexec leads its process group and cannot join its parent's") ;
+  if (setsid() < 0)
+    strerr_diefusys(111, "become a session leader after leaving its process group") ;
+}
+
+static void claim_terminal (int t, char const *name)
+{
+  if (ioctl(t, TIOCSCTTY, 0) < 0)
+  {
+    if (errno == EPERM)
+      strerr_diefusys(111, "make ", name, " the controlling terminal (does the session already have one?)") ;
+    strerr_diefusys(111, "make ", name, " the controlling terminal") ;
+  }
+}
+
+static int connect_retryable (int e)
+{
+  return e == ENOENT || e == ECONNREFUSED || e == EAGAIN ;
+}
+
+static int connect_once (char const *path)
+{
+  int s = ipc_stream_nbcoe() ;
+  if (s < 0) strerr_diefusys(111, "create a socket") ;
+  if (ipc_connect(s, path)) return s ;
+  fd_close(s) ;
+  return -1 ;
+}
+
+static void deadline_in (tain *deadline, unsigned int ms)
+{
+  tain_from_millisecs(deadline, ms) ;
+  tain_add_g(deadline, deadline) ;
+}
+
+ /* One attempt, or retries with a growing back-off until the deadline. */
+static int connect_head (char const *path, options const *o)
+{
+  tain deadline = TAIN_INFINITE ;
+  unsigned int backoff = BACKOFF_MIN_MS ;
+  if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
+  for (;;)
+  {
+    tain wake ;
+    int s = connect_once(path) ;
+    if (s >= 0) return s ;
+    if (!o->waiting || !connect_retryable(errno))
+      strerr_diefusys(111, "connect to a head at ", path) ;
+    if (!tain_future(&deadline))
+    {
+      char fmt[UINT_FMT] ;
+      fmt[uint_fmt(fmt, o->timeout)] = 0 ;
+      strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
+    }
+    deadline_in(&wake, backoff) ;
+    if (tain_less(&deadline, &wake)) wake = deadline ;
+    deepsleepuntil_g(&wake) ;
+    if (backoff < BACKOFF_MAX_MS) backoff <<= 1 ;
+  }
+}
+
+static void check_head (int s, char const *path, ptysplit_uidlist const *uids)
+{
+  uid_t uid ;
+  gid_t gid ;
+  if (getpeereid(s, &uid, &gid) < 0)
+    strerr_diefusys(111, "get the credentials of the head at ", path) ;
+  if (!ptysplit_uidlist_allows(uids, uid))
+  {
+    char fmt[UID_FMT] ;
+    fmt[uid_fmt(fmt, uid)] = 0 ;
+    strerr_dief(111, "refusing head at ", path, ": it runs as uid ", fmt) ;
+  }
+}
+
+static void wait_for (int s, short events, tain const *deadline, char const *path)
+{
+  iopause_fd x = { .fd = s, .events = events, .revents = 0 } ;
+  int r = iopause_g(&x, 1, deadline) ;
+  if (r < 0) strerr_diefusys(111, "iopause") ;
+  if (!r) strerr_dief(111, "timed out waiting for the head at ", path) ;
+}
+
+static void send_request (int s, int m, char const *path, char const *prog, tain const *deadline)
+{
+  char buf[PTYSPLIT_REQUEST_MAX] ;
+  size_t len = ptysplit_request_pack(buf, getpid(), prog) ;
+  ssize_t r ;
+  wait_for(s, IOPAUSE_WRITE, deadline, path) ;
+  r = ptysplit_sendfds(s, buf, len, &m, 1) ;
+  if (r < 0) strerr_diefusys(111, "send the terminal to the head at ", path) ;
+  if ((size_t)r < len) strerr_dief(111, "short write of the request to the head at ", path) ;
+}
+
+static void read_answer (int s, char const *path, tain const *deadline, ptysplit_answer *ans)
+{
+  char buf[PTYSPLIT_ANSWER_MAX] ;
+  size_t len = 0 ;
+  for (;;)
+  {
+    size_t used ;
+    ssize_t r ;
+    wait_for(s, IOPAUSE_READ, deadline, path) ;
+    r = sanitize_read(fd_read(s, buf + len, sizeof(buf) - len)) ;
+    if (r < 0)
+    {
+      if (errno == EPIPE) strerr_dief(111, "the head at ", path, " hung up without answering") ;
+      strerr_diefusys(111, "read the answer of the head at ", path) ;
+    }
+    len += r ;
+    switch (ptysplit_answer_parse(buf, len, ans, &used))
+    {
+      case PTYSPLIT_PARSE_COMPLETE : return ;
+      case PTYSPLIT_PARSE_PARTIAL : if (len < sizeof(buf)) break ; /* fallthrough */
+      default : strerr_dief(111, "invalid answer from the head at ", path) ;
+    }
+  }
+}
+
+static void handshake (int s, int m, char const *path, char const *prog, ptysplit_answer *ans)
+{
+  tain deadline ;
+  deadline_in(&deadline, HANDSHAKE_MS) ;
+  send_request(s, m, path, prog, &deadline) ;
+  read_answer(s, path, &deadline, ans) ;
+  if (!ans->accepted) strerr_dief(111, "the head at ", path, " refused: ", ans->text) ;
+}
+
+static void apply_answer (int t, ptysplit_answer const *ans)
+{
+  if (!ans->rows || !ans->cols) return ;
+  if (ptysplit_pty_setsize(t, ans->rows, ans->cols, ans->xpixel, ans->ypixel) < 0)
+    strerr_diefusys(111, "set the window size") ;
+}
+
+static void install_stdio (int t, int keepstderr)
+{
+  int i = 0 ;
+  for (; i < (keepstderr ? 2 : 3) ; i++)
+    if (fd_copy(i, t) < 0) strerr_diefusys(111, "make the terminal the standard descriptors") ;
+  fd_close(t) ;
+}
+
+ /* TTY always; TERM from -T, else from the head, else untouched. */
+static size_t build_env (char *modif, char const *ttyname, char const *term)
+{
+  size_t len = 0 ;
+  memcpy(modif, "TTY=", 4) ; len += 4 ;
+  memcpy(modif + len, ttyname, strlen(ttyname) + 1) ; len += strlen(ttyname) + 1 ;
+  if (term[0])
+  {
+    memcpy(modif + len, "TERM=", 5) ; len += 5 ;
+    memcpy(modif + len, term, strlen(term) + 1) ; len += strlen(term) + 1 ;
+  }
+  return len ;
+}
+
+static void exec_program (char const *const *argv, char const *modif, size_t modiflen, int errfd)
+{
+  int e ;
+  mexec_m(argv, modif, modiflen) ;
+  e = errno ;
+  fd_move(2, errfd) ;
+  errno = e ;
+  strerr_dieexec(e == ENOENT ? 127 : 126, argv[0]) ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  options o = OPTIONS_ZERO ;
+  ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+  char ttyname[PTYSPLIT_PTYNAME_MAX] ;
+  char const *path ;
+  int errfd, m, t, s ;
+  PROG = "ptyexec" ;
+  parse_options(&argc, &argv, &o) ;
+  if (argc < 2) dieusage() ;
+  path = argv[0] ;
+  if (!path[0]) strerr_dief(100, "empty socket path") ;
+  if (strlen(path) > IPCPATH_MAX)
+  {
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, IPCPATH_MAX)] = 0 ;
+    strerr_dief(100, "socket path too long (more than ", fmt, " bytes): ", path) ;
+  }
+  if (!fd_sanitize()) strerr_diefusys(111, "make sure fds 0, 1 and 2 are open") ;
+  errfd = fcntl(2, F_DUPFD_CLOEXEC, 3) ;
+  if (errfd < 0) strerr_diefusys(111, "duplicate stderr") ;
+  tain_now_set_stopwatch_g() ;
+
+  m = ptysplit_pty_open(ttyname, sizeof(ttyname)) ;
+  if (m < 0) strerr_diefusys(111, "allocate a pseudo-terminal") ;
+   /* Held open until exec, so that the head sees a hangup if we die first. */
+  t = open2(ttyname, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  if (t < 0) strerr_diefusys(111, "open ", ttyname) ;
+  become_session_leader() ;
+  claim_terminal(t, ttyname) ;
+
+  s = connect_head(path, &o) ;
+  check_head(s, path, &o.uids) ;
+  handshake(s, m, path, argv[1], &ans) ;
+  fd_close(s) ;
+  fd_close(m) ;
+  apply_answer(t, &ans) ;
+  if (verbosity >= 2)
+    strerr_warni("attached to the head at ", path, " on ", ttyname, ans.textlen ? " with TERM=" : "", ans.text) ;
+  install_stdio(t, o.keepstderr) ;
+  {
+    char modif[PTYSPLIT_PTYNAME_MAX + PTYSPLIT_STRING_MAX + 11] ;
+    size_t modiflen = build_env(modif, ttyname, o.term ? o.term : ans.text) ;
+    exec_program(argv + 1, modif, modiflen, errfd) ;
+  }
+}
