@@ -4,6 +4,10 @@ ptyhead
 
 LIBEXEC_TARGETS :=
 
-TEST_BINS :=
+# Built by make tests, run by make check, never installed.
+TEST_BINS := \
+ptysplit-unit \
+ptysplit-tests \
+ptysplit-probe
 
 EXTRA_TARGETS :=
