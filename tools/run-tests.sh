@@ -1,20 +1,26 @@
 #!/bin/sh
 #
-# Runs the test suites, each under a hard time limit, and sums up their
+# Runs the test suites (the C binaries, then the integration scripts
+# src/tests/*.sh, which drive real runtimes and supervisors), each under
+# a hard time limit, and sums up their
 # "PASS: name", "FAIL: name: why" and "SKIP: name: why" lines into the
 # closing "N passed, N failed, N skipped" line. A suite that dies or
 # overruns counts as one more failure. Exits 1 if anything failed.
 
 cd "$(dirname "$0")/.." || exit 111
 limit=${PTYSPLIT_TEST_LIMIT:-1200}
-suites=${PTYSPLIT_SUITES:-"ptysplit-unit ptysplit-tests"}
+suites=${PTYSPLIT_SUITES:-"./ptysplit-unit ./ptysplit-tests $(ls src/tests/*.sh 2>/dev/null)"}
 all=$(mktemp) || exit 111
 one=$(mktemp) || exit 111
 trap 'rm -f "$all" "$one"' EXIT INT TERM HUP
 
 for suite in $suites ; do
   echo "== $suite"
-  timeout -k 5 "$limit" "./$suite" < /dev/null > "$one" 2>&1
+  case "$suite" in
+    *.sh) set -- sh "$suite" ;;
+    *) set -- "$suite" ;;
+  esac
+  timeout -k 5 "$limit" "$@" < /dev/null > "$one" 2>&1
   rc=$?
   if test "$rc" -eq 124 || test "$rc" -eq 137 ; then
     echo "FAIL: $suite: killed after $limit seconds" >> "$one"
