@@ -33,7 +33,7 @@
 
 #include <skalibs/posixishard.h>
 
-#define USAGE "ptyhead [ -1 ] [ -r ] [ -R ] [ -d notif ] [ -m mode ] [ -s ROWSxCOLS ] [ -T term ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
+#define USAGE "ptyhead [ -1 ] [ -n ] [ -r ] [ -R ] [ -d notif ] [ -m mode ] [ -s ROWSxCOLS ] [ -T term ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* Clients still in their handshake; past this, new ones wait in the backlog. */
@@ -56,6 +56,7 @@ struct options_s
   unsigned int once : 1 ;
   unsigned int replace : 1 ;
   unsigned int readonly : 1 ;
+  unsigned int dropping : 1 ;
   unsigned int mode ;
   unsigned int rows ;
   unsigned int cols ;
@@ -64,7 +65,7 @@ struct options_s
   char const *term ;
   ptysplit_uidlist uids ;
 } ;
-#define OPTIONS_ZERO { .once = 0, .replace = 0, .readonly = 0, .mode = 0600, .rows = PTYSPLIT_DEFAULT_ROWS, .cols = PTYSPLIT_DEFAULT_COLS, .timeout = 2000, .notif = -1, .term = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
+#define OPTIONS_ZERO { .once = 0, .replace = 0, .readonly = 0, .dropping = 0, .mode = 0600, .rows = PTYSPLIT_DEFAULT_ROWS, .cols = PTYSPLIT_DEFAULT_COLS, .timeout = 2000, .notif = -1, .term = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
 
  /* A byte queue between a reader and a writer: data lives in [start, end). */
 typedef struct queue_s queue, *queue_ref ;
@@ -94,6 +95,7 @@ struct session_s
 {
   int master ;                               /* -1: no program attached */
   unsigned int hungup : 1 ;                  /* the program is gone: draining */
+  uint64_t dropped ;                         /* -n: output lost since the last repaint */
   uint32_t pid ;
   char name[PTYSPLIT_STRING_MAX + 1] ;
 } ;
@@ -116,7 +118,7 @@ static char const *sockpath ;
 static int lsock = -1 ;
 static dev_t sockdev ;
 static ino_t sockino ;
-static session sess = { .master = -1, .hungup = 0, .pid = 0, .name = "" } ;
+static session sess = { .master = -1, .hungup = 0, .dropped = 0, .pid = 0, .name = "" } ;
 static terminal term = { .istty = 0, .raw = 0, .flagsaved = 0, .stdin_eof = 0 } ;
 static client clients[MAXCLIENTS] ;
 static unsigned int nclients = 0 ;
@@ -270,6 +272,7 @@ static void session_start (int master, char const *name, uint32_t pid)
   size_t len = strlen(name) ;
   sess.master = master ;
   sess.hungup = 0 ;
+  sess.dropped = 0 ;
   sess.pid = pid ;
   memcpy(sess.name, name, len + 1) ;
   ndelay_on(master) ;
@@ -504,10 +507,37 @@ static void handle_signals (void)
   }
 }
 
+ /* -n: the program redraws what was dropped when its size changes. */
+static void force_repaint (void)
+{
+  struct winsize ws ;
+  if (verbosity >= 2)
+  {
+    char fmt[UINT64_FMT] ;
+    fmt[uint64_fmt(fmt, sess.dropped)] = 0 ;
+    strerr_warni("dropped ", fmt, " bytes of output while the terminal was not reading") ;
+  }
+  sess.dropped = 0 ;
+  if (ioctl(sess.master, TIOCGWINSZ, &ws) < 0) return ;
+  ptysplit_pty_setsize(sess.master, ws.ws_row, ws.ws_col > 1 ? ws.ws_col - 1 : ws.ws_col + 1, ws.ws_xpixel, ws.ws_ypixel) ;
+  ptysplit_pty_setsize(sess.master, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel) ;
+}
+
 static void stdout_write (void)
 {
   if (queue_flush(&outq, 1) < 0 && !error_isagain(errno))
     diecleanusys(111, "write to stdout") ;
+  if (sess.dropped && sess.master >= 0 && !sess.hungup && queue_len(&outq) < outq.size / 2)
+    force_repaint() ;
+}
+
+ /* -n with a full queue: read and count, so the program never blocks. */
+static ssize_t master_discard (void)
+{
+  char scratch[OUTBUF_SIZE / 4] ;
+  ssize_t r = fd_read(sess.master, scratch, sizeof(scratch)) ;
+  if (r > 0) sess.dropped += r ;
+  return r ;
 }
 
 static void stdin_read (void)
@@ -536,7 +566,7 @@ static void master_write (void)
  /* EIO (or 0) is the program's hangup: then only the output is drained. */
 static void master_read (void)
 {
-  ssize_t r = queue_fill(&outq, sess.master) ;
+  ssize_t r = queue_hasroom(&outq) ? queue_fill(&outq, sess.master) : master_discard() ;
   if (r > 0 || (r < 0 && error_isagain(errno))) return ;
   if (r < 0 && errno != EIO) strerr_warnwusys("read from the program's terminal") ;
   sess.hungup = 1 ;
@@ -575,7 +605,7 @@ static void loop (int spfd)
     if (queue_len(&outq)) istdout = add_fd(x, &n, 1, IOPAUSE_WRITE) ;
     if (sess.master >= 0 && !sess.hungup)
     {
-      short events = (queue_hasroom(&outq) ? IOPAUSE_READ : 0) | (queue_len(&inq) ? IOPAUSE_WRITE : 0) ;
+      short events = (queue_hasroom(&outq) || opt.dropping ? IOPAUSE_READ : 0) | (queue_len(&inq) ? IOPAUSE_WRITE : 0) ;
       if (events) imaster = add_fd(x, &n, sess.master, events) ;
       if (!term.stdin_eof && queue_hasroom(&inq)) istdin = add_fd(x, &n, 0, IOPAUSE_READ) ;
     }
@@ -593,7 +623,7 @@ static void loop (int spfd)
     if (imaster && sess.master >= 0 && !sess.hungup)
     {
       if (x[imaster].revents & IOPAUSE_WRITE || (queue_len(&inq) && x[imaster].revents & IOPAUSE_EXCEPT)) master_write() ;
-      if (x[imaster].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT) && queue_hasroom(&outq)) master_read() ;
+      if (x[imaster].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT) && (queue_hasroom(&outq) || opt.dropping)) master_read() ;
     }
     if (istdin && sess.master >= 0 && !sess.hungup && x[istdin].revents) stdin_read() ;
     session_maybe_finish() ;
@@ -621,11 +651,12 @@ static void parse_options (int *argc, char const *const **argv)
   subgetopt l = SUBGETOPT_ZERO ;
   for (;;)
   {
-    int opt_c = subgetopt_r(*argc, *argv, "1rRd:m:s:T:t:u:v:", &l) ;
+    int opt_c = subgetopt_r(*argc, *argv, "1nrRd:m:s:T:t:u:v:", &l) ;
     if (opt_c == -1) break ;
     switch (opt_c)
     {
       case '1' : opt.once = 1 ; break ;
+      case 'n' : opt.dropping = 1 ; break ;
       case 'r' : opt.replace = 1 ; break ;
       case 'R' : opt.readonly = 1 ; break ;
       case 'd' : { unsigned int fd ; if (!uint0_scan(l.arg, &fd)) dieusage() ; opt.notif = fd ; break ; }
