@@ -11,3 +11,6 @@ ptysplit-tests \
 ptysplit-probe
 
 EXTRA_TARGETS :=
+
+# Built by make bench, never installed.
+BENCH_BINS :=
