@@ -133,7 +133,7 @@ static int connect_head (char const *path, options const *o)
     deadline_in(&wake, backoff) ;
     if (tain_less(&deadline, &wake)) wake = deadline ;
     deepsleepuntil_g(&wake) ;
-    if (backoff < BACKOFF_MAX_MS) backoff <<= 1 ;
+    backoff = backoff << 1 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff << 1 ;
   }
 }
 

@@ -19,7 +19,7 @@ static size_t pack_string (char *s, char const *text)
 static size_t pack_header (char *s, char status)
 {
   memcpy(s, PTYSPLIT_MAGIC, PTYSPLIT_MAGIC_LEN) ;
-  s[PTYSPLIT_MAGIC_LEN] = PTYSPLIT_VERSION ;
+  s[PTYSPLIT_MAGIC_LEN] = PTYSPLIT_PROTOCOL_VERSION ;
   s[PTYSPLIT_MAGIC_LEN + 1] = status ;
   return PTYSPLIT_MAGIC_LEN + 2 ;
 }

@@ -15,7 +15,7 @@ int ptysplit_answer_parse (char const *s, size_t len, ptysplit_answer *ans, size
   if (memcmp(s, PTYSPLIT_MAGIC, len < PTYSPLIT_MAGIC_LEN ? len : PTYSPLIT_MAGIC_LEN))
     return PTYSPLIT_PARSE_FOREIGN ;
   if (len <= PTYSPLIT_MAGIC_LEN) return PTYSPLIT_PARSE_PARTIAL ;
-  if ((unsigned char)s[PTYSPLIT_MAGIC_LEN] != PTYSPLIT_VERSION) return PTYSPLIT_PARSE_INVALID ;
+  if ((unsigned char)s[PTYSPLIT_MAGIC_LEN] != PTYSPLIT_PROTOCOL_VERSION) return PTYSPLIT_PARSE_INVALID ;
   if (len < PTYSPLIT_MAGIC_LEN + 2) return PTYSPLIT_PARSE_PARTIAL ;
   switch (s[PTYSPLIT_MAGIC_LEN + 1])
   {
@@ -28,7 +28,7 @@ int ptysplit_answer_parse (char const *s, size_t len, ptysplit_answer *ans, size
   if (len < total) return PTYSPLIT_PARSE_PARTIAL ;
   if (len > total) return PTYSPLIT_PARSE_INVALID ;
   if (memchr(s + fixed + 1, 0, total - fixed - 1)) return PTYSPLIT_PARSE_INVALID ;
-  ans->version = PTYSPLIT_VERSION ;
+  ans->version = PTYSPLIT_PROTOCOL_VERSION ;
   ans->accepted = s[PTYSPLIT_MAGIC_LEN + 1] == 'A' ;
   ans->rows = ans->cols = ans->xpixel = ans->ypixel = 0 ;
   if (ans->accepted)

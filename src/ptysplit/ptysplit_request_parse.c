@@ -17,7 +17,7 @@ int ptysplit_request_parse (char const *s, size_t len, ptysplit_request *req, si
   if (memcmp(s, PTYSPLIT_MAGIC, len < PTYSPLIT_MAGIC_LEN ? len : PTYSPLIT_MAGIC_LEN))
     return PTYSPLIT_PARSE_FOREIGN ;
   if (len <= PTYSPLIT_MAGIC_LEN) return PTYSPLIT_PARSE_PARTIAL ;
-  if ((unsigned char)s[PTYSPLIT_MAGIC_LEN] != PTYSPLIT_VERSION) return PTYSPLIT_PARSE_INVALID ;
+  if ((unsigned char)s[PTYSPLIT_MAGIC_LEN] != PTYSPLIT_PROTOCOL_VERSION) return PTYSPLIT_PARSE_INVALID ;
   if (len < PTYSPLIT_REQUEST_HEADER_LEN) return PTYSPLIT_PARSE_PARTIAL ;
   total = PTYSPLIT_REQUEST_HEADER_LEN + (unsigned char)s[PTYSPLIT_MAGIC_LEN + 6] ;
   if (len < total) return PTYSPLIT_PARSE_PARTIAL ;
@@ -25,7 +25,7 @@ int ptysplit_request_parse (char const *s, size_t len, ptysplit_request *req, si
   if (memchr(s + PTYSPLIT_REQUEST_HEADER_LEN, 0, total - PTYSPLIT_REQUEST_HEADER_LEN))
     return PTYSPLIT_PARSE_INVALID ;
   uint32_unpack_big(s + PTYSPLIT_MAGIC_LEN + 2, &pid) ;
-  req->version = PTYSPLIT_VERSION ;
+  req->version = PTYSPLIT_PROTOCOL_VERSION ;
   req->flags = (unsigned char)s[PTYSPLIT_MAGIC_LEN + 1] ;
   req->pid = pid ;
   req->namelen = total - PTYSPLIT_REQUEST_HEADER_LEN ;
