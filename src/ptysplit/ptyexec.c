@@ -159,18 +159,22 @@ static void wait_for (int s, short events, tain const *deadline, char const *pat
   if (!r) strerr_dief(111, "timed out waiting for the head at ", path) ;
 }
 
-static void send_request (int s, int m, char const *path, char const *prog, tain const *deadline)
+ /* Returns 0, or the errno of a failed send. */
+static int send_request (int s, int m, char const *path, char const *prog, tain const *deadline)
 {
   char buf[PTYSPLIT_REQUEST_MAX] ;
   size_t len = ptysplit_request_pack(buf, getpid(), prog) ;
   ssize_t r ;
   wait_for(s, IOPAUSE_WRITE, deadline, path) ;
   r = ptysplit_sendfds(s, buf, len, &m, 1) ;
-  if (r < 0) strerr_diefusys(111, "send the terminal to the head at ", path) ;
+  if (r < 0) return errno ;
   if ((size_t)r < len) strerr_dief(111, "short write of the request to the head at ", path) ;
+  return 0 ;
 }
 
-static void read_answer (int s, char const *path, tain const *deadline, ptysplit_answer *ans)
+ /* sendfailed: a head that refused us at once may have hung up before
+    our request went out; its answer is still there to read. */
+static void read_answer (int s, char const *path, tain const *deadline, ptysplit_answer *ans, int sendfailed)
 {
   char buf[PTYSPLIT_ANSWER_MAX] ;
   size_t len = 0 ;
@@ -182,6 +186,7 @@ static void read_answer (int s, char const *path, tain const *deadline, ptysplit
     r = sanitize_read(fd_read(s, buf + len, sizeof(buf) - len)) ;
     if (r < 0)
     {
+      if (sendfailed) { errno = sendfailed ; strerr_diefusys(111, "send the terminal to the head at ", path) ; }
       if (errno == EPIPE) strerr_dief(111, "the head at ", path, " hung up without answering") ;
       strerr_diefusys(111, "read the answer of the head at ", path) ;
     }
@@ -198,9 +203,15 @@ static void read_answer (int s, char const *path, tain const *deadline, ptysplit
 static void handshake (int s, int m, char const *path, char const *prog, ptysplit_answer *ans)
 {
   tain deadline ;
+  int sendfailed ;
   deadline_in(&deadline, HANDSHAKE_MS) ;
-  send_request(s, m, path, prog, &deadline) ;
-  read_answer(s, path, &deadline, ans) ;
+  sendfailed = send_request(s, m, path, prog, &deadline) ;
+  if (sendfailed && sendfailed != EPIPE && sendfailed != ECONNRESET)
+  {
+    errno = sendfailed ;
+    strerr_diefusys(111, "send the terminal to the head at ", path) ;
+  }
+  read_answer(s, path, &deadline, ans, sendfailed) ;
   if (!ans->accepted) strerr_dief(111, "the head at ", path, " refused: ", ans->text) ;
 }
 
