@@ -1,0 +1,1701 @@
+/* ISC license. */
+
+ /*
+    The integration tests: real ptyhead and ptyexec processes, a head on
+    an outer terminal that the harness owns (it reads the screen, types
+    keys, resizes), and ptysplit-probe as the program. Run from the top
+    of the tree: ./ptysplit-tests [ name-substring ]
+ */
+
+#include <skalibs/nonposix.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <signal.h>
+#include <termios.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/ioctl.h>
+
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include <skalibs/buffer.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/socket.h>
+#include <skalibs/tai.h>
+#include <skalibs/iopause.h>
+#include <skalibs/error.h>
+
+#include <ptysplit/protocol.h>
+#include <ptysplit/fdpass.h>
+
+#include "ptysplit-harness.h"
+
+#define FLOOD_BYTES 1048576
+
+static char sock[128] ;
+static char const *headenv[] = { "TERM=xterm-test", 0 } ;
+static char const *execenv[] = { "TERM=caller-term", 0 } ;
+
+
+ /* helpers */
+
+static int report_of (hhead *h, hproc *p, size_t from, char const *tag, hreport *r)
+{
+  if (h_report(h->screen, from, tag, r, H_LONG)) return 1 ;
+  h_pump(0) ;
+  return FAIL("no report from the program (tag ", tag, ") within 5 s; screen: ", h_show(h->screen, from),
+    "; ptyexec ", h_status(p), ", its stderr: ", h_show(&p->errs, 0)) ;
+}
+
+static hproc *probe (char const *const *opts, char const *mode, char const *tag, char const *const *env, unsigned int flags)
+{
+  char const *prog[] = { "./ptysplit-probe", mode, tag, 0 } ;
+  return h_ptyexec(sock, opts, prog, env, flags) ;
+}
+
+ /* A head on a 37x101 terminal, the probe under ptyexec, its report. */
+static int session (hhead **hp, hproc **pp, char const *const *hopts, char const *const *xopts, char const *mode, char const *tag, hreport *r)
+{
+  *hp = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!*hp) return 0 ;
+  *pp = probe(xopts, mode, tag, execenv, 0) ;
+  if (!*pp) return 0 ;
+  return report_of(*hp, *pp, 0, tag, r) ;
+}
+
+static int exits (hproc *p, int code, char const *what)
+{
+  if (!h_wait(p, H_LONG)) return FAIL(what, ": still running after 5 s; stderr: ", h_show(&p->errs, 0)) ;
+  if (h_exitcode(p) != code)
+    return FAIL(what, ": expected exit code ", h_u(code), ", got ", h_status(p), "; stderr: ", h_show(&p->errs, 0)) ;
+  return 1 ;
+}
+
+static int has (stralloc const *sa, char const *text, char const *what)
+{
+  if (h_find(sa, 0, text) != (size_t)-1) return 1 ;
+  return FAIL(what, ": expected ", h_showb(text, strlen(text)), ", got ", h_show(sa, 0)) ;
+}
+
+static int hasnot (stralloc const *sa, size_t from, char const *text, char const *what)
+{
+  if (h_find(sa, from, text) == (size_t)-1) return 1 ;
+  return FAIL(what, ": did not expect ", h_showb(text, strlen(text)), ", got ", h_show(sa, from)) ;
+}
+
+static int shows (hhead *h, size_t from, char const *text, char const *what)
+{
+  if (h_expect(h->screen, from, text, H_LONG)) return 1 ;
+  return FAIL(what, ": expected ", h_showb(text, strlen(text)), " on the screen within 5 s, got ", h_show(h->screen, from)) ;
+}
+
+static int quit (hhead *h, hproc *p)
+{
+  if (!h_type(h, "quit\r")) return 0 ;
+  return exits(p, 0, "the program told to quit") ;
+}
+
+static int gone (char const *path, char const *what)
+{
+  struct stat st ;
+  if (lstat(path, &st) < 0 && errno == ENOENT) return 1 ;
+  return FAIL(what, ": ", path, " still exists") ;
+}
+
+static int is_socket (char const *path, char const *what)
+{
+  struct stat st ;
+  if (lstat(path, &st) < 0) return FAIL(what, ": ", path, ": ", strerror(errno)) ;
+  if (!S_ISSOCK(st.st_mode)) return FAIL(what, ": ", path, " is not a socket any more") ;
+  return 1 ;
+}
+
+ /* One more program, to show the head still serves. */
+static int serves (hhead *h, char const *tag)
+{
+  hreport r ;
+  size_t from = h->screen->len ;
+  hproc *p = probe(0, "report", tag, execenv, 0) ;
+  if (!p) return 0 ;
+  if (!report_of(h, p, from, tag, &r)) return 0 ;
+  return exits(p, 0, "a program run afterwards") ;
+}
+
+static int root_only (void)
+{
+  uid_t uid ;
+  gid_t gid ;
+  if (geteuid()) return SKIP("needs root (to run clients and heads as nobody)") ;
+  if (!h_nobody(&uid, &gid)) return SKIP("no nobody user") ;
+  return 1 ;
+}
+
+
+ /* 1. size and TERM */
+
+static int t_size_term (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, 0, 0, "report", "st", &r)) return 0 ;
+  if (!h_check(&r, "size", "37x101") || !h_check(&r, "term", "xterm-test")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+ /* Pixel sizes travel too, at start and on SIGWINCH. */
+static int t_pixels (void)
+{
+  struct winsize ws = { .ws_row = 37, .ws_col = 101, .ws_xpixel = 808, .ws_ypixel = 592 } ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  if (ioctl(h->master, TIOCSWINSZ, &ws) < 0) return FAIL("harness: unable to TIOCSWINSZ") ;
+  p = probe(0, "report", "px", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "px", &r)) return 0 ;
+  if (!h_check(&r, "size", "37x101") || !h_check(&r, "pixels", "808x592")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+static int t_term_exec_T (void)
+{
+  char const *xopts[] = { "-T", "other-term", 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, 0, xopts, "report", "tx", &r)) return 0 ;
+  if (!h_check(&r, "term", "other-term") || !h_check(&r, "size", "37x101")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+static int t_term_head_T (void)
+{
+  char const *hopts[] = { "-T", "head-term", 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, hopts, 0, "report", "th", &r)) return 0 ;
+  if (!h_check(&r, "term", "head-term")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+static int t_term_head_empty (void)
+{
+  char const *env[] = { "TERM=", 0 } ;
+  hhead *h = h_head(sock, 0, env, 0, 37, 101) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  p = probe(0, "report", "te", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "te", &r)) return 0 ;
+  if (!h_check(&r, "term", "caller-term")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+static int t_term_head_unset (void)
+{
+  hhead *h = h_head(sock, 0, 0, 0, 37, 101) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  p = probe(0, "report", "tu1", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "tu1", &r)) return 0 ;
+  if (!h_check(&r, "term", "caller-term") || !exits(p, 0, "the first program") || !h_restored(h, H_LONG)) return 0 ;
+  p = probe(0, "report", "tu2", 0, 0) ;
+  if (!p || !report_of(h, p, r.end, "tu2", &r)) return 0 ;
+  if (!h_check(&r, "term", "(unset)")) return 0 ;
+  return exits(p, 0, "the second program") ;
+}
+
+
+ /* 2. what the program is started with */
+
+static int t_program_env (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  char const *tty ;
+  if (!session(&h, &p, 0, 0, "report", "env", &r)) return 0 ;
+  tty = h_field(&r, "tty") ;
+  if (strncmp(tty, "/dev/pts/", 9)) return FAIL("TTY is ", tty, ", expected a /dev/pts/N path (", r.line, ")") ;
+  if (!strcmp(tty, h->ttyname)) return FAIL("TTY is the head's own terminal ", tty) ;
+  if (!h_check(&r, "ttyname", tty)) return 0 ;
+  if (!h_check(&r, "sid", "1") || !h_check(&r, "ctty", "1") || !h_check(&r, "fg", "1")) return 0 ;
+  if (!h_check(&r, "std", "111") || !h_check(&r, "fds", "none")) return 0 ;
+  if (!h_check(&r, "sigmask", "none") || !h_check(&r, "ign", "none")) return 0 ;
+  if (!h_check(&r, "pid", h_u(p->pid))) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+
+ /* 3. keys and ^C */
+
+static int t_keys (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, 0, 0, "echo", "keys", &r)) return 0 ;
+  if (!h_type(h, "hello world\r") || !shows(h, r.end, "GOT hello world", "a typed line")) return 0 ;
+  if (!h_type(h, "x\033[Ay\r") || !shows(h, r.end, "GOT x\033[Ay", "a line with an escape sequence")) return 0 ;
+  if (!h_type(h, "\303\251t\303\251\r") || !shows(h, r.end, "GOT \303\251t\303\251", "a line with 8-bit bytes")) return 0 ;
+  return quit(h, p) ;
+}
+
+static int t_ctrl_c (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  if (!session(&h, &p, 0, 0, "echo", "cc", &r)) return 0 ;
+  if (!h_type(h, "\003") || !shows(h, r.end, "INT", "^C typed on the head")) return 0 ;
+  from = h->screen->len ;
+  if (!h_type(h, "again\r") || !shows(h, from, "GOT again", "a line after ^C")) return 0 ;
+  return quit(h, p) ;
+}
+
+
+ /* Keys typed on an idle head belong to nobody: the next program never reads them. */
+static int t_idle_keys (void)
+{
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  hreport r ;
+  size_t from ;
+  if (!h) return 0 ;
+  if (!h_type(h, "idle-keys\r") || !shows(h, 0, "idle-keys", "the idle terminal's echo")) return 0 ;
+  p = probe(0, "echo", "ik", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "ik", &r)) return 0 ;
+  from = h->screen->len ;
+  if (!h_type(h, "fresh\r") || !shows(h, from, "GOT fresh", "a line typed during the session")) return 0 ;
+  if (!hasnot(h->screen, r.end, "GOT idle-keys", "the screen")) return 0 ;
+  return quit(h, p) ;
+}
+
+
+ /* 4. raw during a session, exact restore after */
+
+static int restore (unsigned int flags, char const *tag)
+{
+  hhead *h = h_head(sock, 0, headenv, flags, 37, 101) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  p = probe(0, "echo", tag, execenv, 0) ;
+  if (!p || !report_of(h, p, 0, tag, &r)) return 0 ;
+  if (!h_israw(h)) return 0 ;
+  if (!quit(h, p)) return 0 ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+   /* and again: a second session must not see a half-restored terminal */
+  p = probe(0, "echo", tag, execenv, 0) ;
+  if (!p || !report_of(h, p, r.end, tag, &r)) return 0 ;
+  if (!h_israw(h)) return 0 ;
+  if (!quit(h, p)) return 0 ;
+  return h_restored(h, H_LONG) ;
+}
+
+static int t_restore (void)
+{
+  return restore(0, "rs") ;
+}
+
+static int t_restore_nonblock (void)
+{
+  return restore(H_NONBLOCK, "rsnb") ;
+}
+
+
+ /* 5. SIGWINCH */
+
+static int t_winch (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  if (!session(&h, &p, 0, 0, "echo", "wi", &r)) return 0 ;
+  if (!h_resize(h, 50, 132) || !shows(h, r.end, "WINCH 50 132", "a resize of the head's terminal")) return 0 ;
+  from = h->screen->len ;
+  if (!h_resize(h, 20, 70) || !shows(h, from, "WINCH 20 70", "a second resize")) return 0 ;
+  if (!quit(h, p) || !h_restored(h, H_LONG)) return 0 ;
+   /* resized while idle: the next program starts with the new size */
+  if (!h_resize(h, 33, 77)) return 0 ;
+  h_sleep(50) ;
+  from = h->screen->len ;
+  p = probe(0, "report", "wi2", execenv, 0) ;
+  if (!p || !report_of(h, p, from, "wi2", &r)) return 0 ;
+  if (!h_check(&r, "size", "33x77")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+ /* Keys pile up that the program never reads: its output still flows. */
+static int t_input_backlog (void)
+{
+  char buf[4096] ;
+  hhead *h ; hproc *p ; hreport r ;
+  size_t total = 0 ;
+  tain d ;
+  if (!session(&h, &p, 0, 0, "deaf", "deaf", &r)) return 0 ;
+  memset(buf, 'k', sizeof(buf)) ;
+  h_deadline(&d, 2000) ;
+  while (!h_expired(&d))
+  {
+    ssize_t w = write(h->master, buf, sizeof(buf)) ;
+    if (w > 0) { total += w ; continue ; }
+    if (w < 0 && !error_isagain(errno)) return FAIL("unable to type: ", strerror(errno)) ;
+    h_pump(20) ;
+    w = write(h->master, buf, sizeof(buf)) ;
+    if (w > 0) { total += w ; continue ; }
+    break ;
+  }
+  if (!h_resize(h, 44, 88) || !shows(h, r.end, "WINCH 44 88", "output with a backlog of typed keys")) return 0 ;
+  if (p->done) return FAIL("the program died: ", h_status(p)) ;
+  if (kill(p->pid, SIGTERM) < 0) return FAIL("unable to kill the program") ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program did not die") ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+  return serves(h, "afterbacklog") ;
+}
+
+
+ /* 6. one head, five programs */
+
+static int t_successive (void)
+{
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  unsigned int i = 0 ;
+  size_t from = 0 ;
+  int nfds ;
+  if (!h) return 0 ;
+  nfds = h_nfds(h->p->pid) ;
+  for (; i < 5 ; i++)
+  {
+    char tag[8] = "seq" ;
+    hreport r ;
+    hproc *p ;
+    tag[3] = '1' + i ; tag[4] = 0 ;
+    p = probe(0, "report", tag, execenv, 0) ;
+    if (!p || !report_of(h, p, from, tag, &r)) return 0 ;
+    if (!h_check(&r, "size", "37x101")) return 0 ;
+    if (!exits(p, 0, tag)) return 0 ;
+    if (!h_restored(h, H_LONG)) return 0 ;
+    from = r.end ;
+  }
+  return h_nfds_back(h->p, nfds, H_LONG) ;
+}
+
+
+ /* 7, 8. no head, waiting for one */
+
+static int t_no_head (void)
+{
+  char const *path = h_path("nosock") ;
+  char const *prog[] = { "./ptysplit-probe", "report", "nh", 0 } ;
+  hproc *p = h_ptyexec(path, 0, prog, execenv, 0) ;
+  if (!p || !exits(p, 111, "ptyexec without a head")) return 0 ;
+  return has(&p->errs, path, "ptyexec's message") ;
+}
+
+static int t_not_listening (void)
+{
+  hproc *p ;
+  if (!h_stale(sock)) return 0 ;
+  p = probe(0, "report", "nl", execenv, 0) ;
+  if (!p || !exits(p, 111, "ptyexec on a socket nobody listens on")) return 0 ;
+  return has(&p->errs, sock, "ptyexec's message") ;
+}
+
+static int t_wait_appears (void)
+{
+  char const *xopts[] = { "-t", "3000", 0 } ;
+  hhead *h ;
+  hreport r ;
+  hproc *p = probe(xopts, "report", "wa", execenv, 0) ;
+  if (!p) return 0 ;
+  h_sleep(500) ;
+  if (p->done) return FAIL("ptyexec -t 3000 gave up before the head appeared: ", h_status(p), "; stderr: ", h_show(&p->errs, 0)) ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h || !report_of(h, p, 0, "wa", &r)) return 0 ;
+  if (!h_check(&r, "size", "37x101")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+static int t_wait_timeout (void)
+{
+  char const *xopts[] = { "-t", "300", 0 } ;
+  tain start ;
+  unsigned int ms ;
+  hproc *p ;
+  h_start(&start) ;
+  p = probe(xopts, "report", "wt", execenv, 0) ;
+  if (!p || !exits(p, 111, "ptyexec -t 300 without a head")) return 0 ;
+  ms = h_since(&start) ;
+  if (ms < 250) return FAIL("ptyexec -t 300 gave up after ", h_u(ms), " ms") ;
+  return has(&p->errs, sock, "ptyexec's message") ;
+}
+
+
+ /* 9. exec failures */
+
+ /* PATH: the test's own directory, then the system's, all searchable by anyone. */
+static int exec_fails (char const *prog0, int code)
+{
+  char const *prog[] = { prog0, "arg", 0 } ;
+  char pathvar[128] = "PATH=" ;
+  char const *env[] = { "TERM=caller-term", pathvar, 0 } ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  size_t len = strlen(h_dir) ;
+  if (!h) return 0 ;
+  memcpy(pathvar + 5, h_dir, len) ;
+  memcpy(pathvar + 5 + len, ":/usr/bin:/bin", 15) ;
+  p = h_ptyexec(sock, 0, prog, env, 0) ;
+  if (!p || !exits(p, code, "ptyexec with a program it cannot exec")) return 0 ;
+  if (!has(&p->errs, "unable to exec", "ptyexec's stderr")) return 0 ;
+  if (!has(&p->errs, prog0, "ptyexec's stderr")) return 0 ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+  h_sleep(50) ;
+  if (!hasnot(h->screen, 0, "unable to exec", "the head's screen")) return 0 ;
+  return serves(h, "after") ;
+}
+
+static int t_exec_missing (void)
+{
+  return exec_fails(h_path("no-such-program"), 127) ;
+}
+
+static int t_exec_missing_path (void)
+{
+  return exec_fails("ptysplit-no-such-program", 127) ;
+}
+
+ /* A program found in PATH, and its options left alone by ptyexec. */
+static int t_exec_path_args (void)
+{
+  char const *xopts[] = { "-t", "1000", 0 } ;
+  char const *prog[] = { "sh", "-c", "echo \"ARGS:$*\"", "sh", "-E", "-t", "x", 0 } ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, xopts, prog, execenv, 0) ;
+  if (!p || !shows(h, 0, "ARGS:-E -t x", "sh found in PATH")) return 0 ;
+  return exits(p, 0, "sh") ;
+}
+
+static int t_exec_noexec (void)
+{
+  char const *path = h_path("not-executable") ;
+  if (!openwritenclose_unsafe(path, "#!/bin/sh\nexit 0\n", 17) || chmod(path, 0644) < 0)
+    return FAIL("harness: unable to write ", path) ;
+  return exec_fails(path, 126) ;
+}
+
+
+ /* 10. busy, and -r */
+
+static int t_busy (void)
+{
+  hhead *h ; hproc *p, *p2 ; hreport r ;
+  size_t from ;
+  if (!session(&h, &p, 0, 0, "echo", "b1", &r)) return 0 ;
+  p2 = probe(0, "report", "b2", execenv, 0) ;
+  if (!p2 || !exits(p2, 111, "a second ptyexec while a session runs")) return 0 ;
+  if (!has(&p2->errs, "busy", "the second ptyexec's message")) return 0 ;
+  if (p->done) return FAIL("the first program died: ", h_status(p)) ;
+  if (!h_israw(h)) return 0 ;
+  from = h->screen->len ;
+  if (!h_type(h, "after\r") || !shows(h, from, "GOT after", "the first program after the refusal")) return 0 ;
+  if (!hasnot(h->screen, 0, "tag=b2", "the screen")) return 0 ;
+  return quit(h, p) ;
+}
+
+static int t_replace (void)
+{
+  char const *hopts[] = { "-r", 0 } ;
+  hhead *h ; hproc *p, *p2 ; hreport r ;
+  size_t from ;
+  if (!session(&h, &p, hopts, 0, "echo", "r1", &r)) return 0 ;
+  p2 = probe(0, "echo", "r2", execenv, 0) ;
+  if (!p2 || !report_of(h, p2, r.end, "r2", &r)) return 0 ;
+  if (!h_wait(p, H_LONG)) return FAIL("the replaced program still runs after 5 s") ;
+  if (h_signalled(p) != SIGHUP) return FAIL("the replaced program should have got SIGHUP, it ", h_status(p)) ;
+  if (p2->done) return FAIL("the new program died: ", h_status(p2)) ;
+  from = h->screen->len ;
+  if (!h_type(h, "second\r") || !shows(h, from, "GOT second", "the new program")) return 0 ;
+  if (!quit(h, p2)) return 0 ;
+  return h_restored(h, H_LONG) ;
+}
+
+
+ /* 11, 12. -1, -R */
+
+static int t_once (void)
+{
+  char const *hopts[] = { "-1", 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, hopts, 0, "report", "one", &r)) return 0 ;
+  if (!exits(p, 0, "the program")) return 0 ;
+  if (!exits(h->p, 0, "ptyhead -1 after its program")) return 0 ;
+  if (!gone(sock, "after ptyhead -1")) return 0 ;
+  return h_restored(h, H_LONG) ;
+}
+
+static int t_readonly (void)
+{
+  char const *hopts[] = { "-R", 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, hopts, 0, "echo", "ro", &r)) return 0 ;
+  if (!h_type(h, "typed-keys\r")) return 0 ;
+  h_sleep(300) ;
+  if (!h_resize(h, 40, 100) || !shows(h, r.end, "WINCH 40 100", "output under -R")) return 0 ;
+  h_sleep(50) ;
+  if (!hasnot(h->screen, r.end, "typed-keys", "the screen under -R")) return 0 ;
+  if (p->done) return FAIL("the program died: ", h_status(p)) ;
+  if (kill(p->pid, SIGTERM) < 0) return FAIL("unable to kill the program") ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program did not die") ;
+  return h_restored(h, H_LONG) ;
+}
+
+
+ /* 13. -E */
+
+static int t_keep_stderr (void)
+{
+  char const *xopts[] = { "-E", 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, 0, xopts, "stderr", "ke", &r)) return 0 ;
+  if (!h_check(&r, "std", "110")) return 0 ;
+  if (!exits(p, 0, "the program") || !h_restored(h, H_LONG)) return 0 ;
+  if (!shows(h, 0, "PROBE-STDOUT", "the program's stdout")) return 0 ;
+  if (!h_eof(p, H_LONG)) return FAIL("ptyexec's stderr still open after the program ended") ;
+  if (!has(&p->errs, "PROBE-STDERR", "ptyexec's stderr under -E")) return 0 ;
+  return hasnot(h->screen, 0, "PROBE-STDERR", "the screen under -E") ;
+}
+
+static int t_stderr_pty (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, 0, 0, "stderr", "se", &r)) return 0 ;
+  if (!h_check(&r, "std", "111")) return 0 ;
+  if (!exits(p, 0, "the program") || !h_restored(h, H_LONG)) return 0 ;
+  if (!shows(h, 0, "PROBE-STDERR", "the program's stderr without -E")) return 0 ;
+  if (!h_eof(p, H_LONG)) return FAIL("ptyexec's stderr still open after the program ended") ;
+  return hasnot(&p->errs, 0, "PROBE-STDERR", "ptyexec's stderr without -E") ;
+}
+
+
+ /* 14. a head without a terminal */
+
+static int t_notty_size (void)
+{
+  char const *hopts[] = { "-s", "30x90", 0 } ;
+  hhead *h = h_head(sock, hopts, headenv, H_NOTTY, 0, 0) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  p = probe(0, "echo", "nt", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "nt", &r)) return 0 ;
+  if (!h_check(&r, "size", "30x90")) return 0 ;
+  if (!h_type(h, "piped\n") || !shows(h, r.end, "GOT piped", "a line on the head's stdin")) return 0 ;
+  if (!h_type(h, "quit\n") || !exits(p, 0, "the program")) return 0 ;
+  h_sleep(50) ;
+  if (h->p->done) return FAIL("ptyhead ended with its program: ", h_status(h->p), "; stderr: ", h_show(&h->p->errs, 0)) ;
+  return serves(h, "nt2") ;
+}
+
+static int t_notty_default (void)
+{
+  hhead *h = h_head(sock, 0, headenv, H_NOTTY | H_NULLIN, 0, 0) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  p = probe(0, "report", "nd", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "nd", &r)) return 0 ;
+  if (!h_check(&r, "size", "24x80") || !h_check(&r, "term", "xterm-test")) return 0 ;
+  return exits(p, 0, "the program") ;
+}
+
+
+ /* -v 2: a line when a session starts and when it ends, naming the program. */
+static int t_verbose (void)
+{
+  char const *hopts[] = { "-v", "2", 0 } ;
+  hhead *h = h_head(sock, hopts, headenv, H_NOTTY | H_NULLIN, 0, 0) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  p = probe(0, "report", "v2", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "v2", &r) || !exits(p, 0, "the program")) return 0 ;
+  if (!h_expect(&h->p->errs, 0, "ended", H_LONG)) return FAIL("ptyhead -v 2 did not log the end of the session: ", h_show(&h->p->errs, 0)) ;
+  if (!has(&h->p->errs, "started", "ptyhead -v 2's log")) return 0 ;
+  if (!has(&h->p->errs, "ptysplit-probe", "ptyhead -v 2's log")) return 0 ;
+  return has(&h->p->errs, h_u(p->pid), "ptyhead -v 2's log") ;
+}
+
+
+ /* By default, a session that goes well leaves nothing on stderr. */
+static int t_quiet (void)
+{
+  hhead *h = h_head(sock, 0, headenv, H_NOTTY | H_NULLIN, 0, 0) ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  p = probe(0, "report", "q", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "q", &r) || !exits(p, 0, "the program")) return 0 ;
+  if (!serves(h, "q2")) return 0 ;
+  h_sleep(100) ;
+  if (h->p->errs.len) return FAIL("ptyhead wrote on stderr: ", h_show(&h->p->errs, 0)) ;
+  return 1 ;
+}
+
+
+ /* 15. readiness */
+
+static int t_ready (void)
+{
+  int s ;
+  hhead *h = h_head(sock, 0, headenv, H_NOTIFCHECK, 37, 101) ;
+  if (!h) return 0 ;
+  s = ipc_stream_nbcoe() ;
+  if (s < 0) return FAIL("harness: unable to create a socket") ;
+  if (!ipc_connect(s, sock))
+  {
+    int e = errno ;
+    fd_close(s) ;
+    return FAIL("connect right after the readiness newline: ", strerror(e)) ;
+  }
+  fd_close(s) ;
+  return serves(h, "rd") ;
+}
+
+static int t_ready_bad (void)
+{
+  char const *argv1[] = { "./ptyhead", "-d", "1", sock, 0 } ;
+  char const *argv9[] = { "./ptyhead", "-d", "9", sock, 0 } ;
+  hproc *p = h_spawn(argv1, headenv, 0) ;
+  if (!p || !exits(p, 100, "ptyhead -d 1")) return 0 ;
+  if (!has(&p->errs, "ptyhead: fatal: ", "ptyhead -d 1's message")) return 0 ;
+  p = h_spawn(argv9, headenv, 0) ;
+  if (!p || !exits(p, 100, "ptyhead -d 9 (closed)")) return 0 ;
+  if (!has(&p->errs, "ptyhead: fatal: ", "ptyhead -d 9's message")) return 0 ;
+  return gone(sock, "after a bad -d") ;
+}
+
+
+ /* 16. the socket path */
+
+static int t_socket_live (void)
+{
+  char const *argv[] = { "./ptyhead", sock, 0 } ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  if (!h) return 0 ;
+  p = h_spawn(argv, headenv, 0) ;
+  if (!p || !exits(p, 111, "a second ptyhead on a live socket")) return 0 ;
+  if (!has(&p->errs, "another head is listening", "the second ptyhead's message")) return 0 ;
+  if (!is_socket(sock, "after the second head")) return 0 ;
+  return serves(h, "live") ;
+}
+
+static int t_socket_stale (void)
+{
+  hhead *h ;
+  if (!h_stale(sock)) return 0 ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  return serves(h, "stale") ;
+}
+
+static int refuses_path (char const *what)
+{
+  char const *argv[] = { "./ptyhead", sock, 0 } ;
+  hproc *p = h_spawn(argv, headenv, 0) ;
+  if (!p || !exits(p, 111, what)) return 0 ;
+  return 1 ;
+}
+
+static int t_socket_file (void)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int ok ;
+  if (!openwritenclose_unsafe(sock, "precious\n", 9)) return FAIL("harness: unable to write ", sock) ;
+  if (!refuses_path("ptyhead on a regular file")) return 0 ;
+  if (!openslurpclose(&sa, sock)) return FAIL("the regular file at the socket path is gone: ", strerror(errno)) ;
+  ok = sa.len == 9 && !memcmp(sa.s, "precious\n", 9) ;
+  stralloc_free(&sa) ;
+  return ok ? 1 : FAIL("the regular file at the socket path was changed") ;
+}
+
+static int t_socket_dir (void)
+{
+  struct stat st ;
+  char const *inside = h_path("sock/keep") ;
+  if (mkdir(sock, 0700) < 0 || !openwritenclose_unsafe(inside, "x", 1)) return FAIL("harness: unable to mkdir ", sock) ;
+  if (!refuses_path("ptyhead on a directory")) return 0 ;
+  if (stat(sock, &st) < 0 || !S_ISDIR(st.st_mode)) return FAIL("the directory at the socket path is gone") ;
+  if (stat(inside, &st) < 0) return FAIL("the directory at the socket path was emptied") ;
+  return 1 ;
+}
+
+static int symlink_untouched (char const *target)
+{
+  char buf[256] ;
+  ssize_t r = readlink(sock, buf, sizeof(buf) - 1) ;
+  if (r < 0) return FAIL("the symlink at the socket path is gone: ", strerror(errno)) ;
+  buf[r] = 0 ;
+  if (strcmp(buf, target)) return FAIL("the symlink now points to ", buf, " instead of ", target) ;
+  return 1 ;
+}
+
+static int t_socket_symlink (void)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  char const *missing = h_path("missing-target") ;
+  char const *file = h_path("file-target") ;
+  int ok ;
+  if (symlink(missing, sock) < 0) return FAIL("harness: unable to symlink: ", strerror(errno)) ;
+  if (!refuses_path("ptyhead on a dangling symlink")) return 0 ;
+  if (!symlink_untouched(missing) || !gone(missing, "the dangling symlink was followed")) return 0 ;
+  if (unlink(sock) < 0) return FAIL("harness: unable to unlink ", sock) ;
+  if (!openwritenclose_unsafe(file, "data\n", 5) || symlink(file, sock) < 0) return FAIL("harness: unable to symlink") ;
+  if (!refuses_path("ptyhead on a symlink to a file")) return 0 ;
+  if (!symlink_untouched(file)) return 0 ;
+  if (!openslurpclose(&sa, file)) return FAIL("the symlink's target is gone") ;
+  ok = sa.len == 5 && !memcmp(sa.s, "data\n", 5) ;
+  stralloc_free(&sa) ;
+  return ok ? 1 : FAIL("the symlink's target was changed") ;
+}
+
+static int mode_is (char const *path, unsigned int want)
+{
+  struct stat st ;
+  if (lstat(path, &st) < 0) return FAIL("no socket at ", path, ": ", strerror(errno)) ;
+  if ((st.st_mode & 07777) != want)
+    return FAIL("the socket's mode is 0", h_u((st.st_mode >> 6 & 7) * 100 + (st.st_mode >> 3 & 7) * 10 + (st.st_mode & 7)), ", expected 0", h_u((want >> 6 & 7) * 100 + (want >> 3 & 7) * 10 + (want & 7))) ;
+  return 1 ;
+}
+
+static int t_socket_mode (void)
+{
+  char const *hopts[] = { "-m", "0660", 0 } ;
+  char const *sock2 = h_path("sock2") ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h || !mode_is(sock, 0600)) return 0 ;
+  h = h_head(sock2, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  return mode_is(sock2, 0660) ;
+}
+
+static int t_socket_removed (void)
+{
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h || !is_socket(sock, "while the head runs")) return 0 ;
+  if (kill(h->p->pid, SIGTERM) < 0) return FAIL("unable to kill the head") ;
+  if (!exits(h->p, 0, "an idle ptyhead on SIGTERM")) return 0 ;
+  if (!gone(sock, "after the head exited")) return 0 ;
+  return h_restored(h, H_LONG) ;
+}
+
+static int t_socket_not_ours (void)
+{
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  if (unlink(sock) < 0 || !h_stale(sock)) return FAIL("harness: unable to replace the socket") ;
+  if (kill(h->p->pid, SIGTERM) < 0) return FAIL("unable to kill the head") ;
+  if (!exits(h->p, 0, "ptyhead on SIGTERM")) return 0 ;
+  return is_socket(sock, "a socket that the head did not create, after it exited") ;
+}
+
+
+ /* 17. signals to the head during a session */
+
+static int head_signal (int sig, char const *tag)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, 0, 0, "echo", tag, &r)) return 0 ;
+  if (!h_israw(h)) return 0 ;
+  if (kill(h->p->pid, sig) < 0) return FAIL("unable to kill the head") ;
+  if (!exits(h->p, 0, "ptyhead killed during a session")) return 0 ;
+  if (!h_restored(h, 200)) return 0 ;
+  if (!gone(sock, "after the head exited")) return 0 ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program still runs 5 s after its head died") ;
+  if (h_signalled(p) != SIGHUP) return FAIL("the program should have got SIGHUP, it ", h_status(p)) ;
+  return 1 ;
+}
+
+static int t_head_sigterm (void)
+{
+  return head_signal(SIGTERM, "sterm") ;
+}
+
+static int t_head_sigint (void)
+{
+  return head_signal(SIGINT, "sint") ;
+}
+
+static int t_head_sighup (void)
+{
+  return head_signal(SIGHUP, "shup") ;
+}
+
+
+ /* The viewer's terminal goes away (a tmux window killed): the head ends cleanly. */
+static int t_viewer_gone (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  if (!session(&h, &p, 0, 0, "echo", "vg", &r)) return 0 ;
+  fd_close(h->master) ;
+  h->master = -1 ;
+  if (!exits(h->p, 0, "ptyhead whose terminal hung up")) return 0 ;
+  if (!gone(sock, "after the head exited")) return 0 ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program still runs 5 s after its head died") ;
+  if (h_signalled(p) != SIGHUP) return FAIL("the program should have got SIGHUP, it ", h_status(p)) ;
+  return 1 ;
+}
+
+
+ /* 18. the three roads to a session */
+
+static int road (unsigned int flags, char const *tag)
+{
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  hreport r ;
+  size_t from ;
+  if (!h) return 0 ;
+  p = probe(0, "echo", tag, execenv, flags) ;
+  if (!p || !report_of(h, p, 0, tag, &r)) return 0 ;
+  if (!h_check(&r, "sid", "1") || !h_check(&r, "ctty", "1") || !h_check(&r, "fg", "1") || !h_check(&r, "pid", h_u(p->pid))) return 0 ;
+  if (!h_check(&r, "ttyname", h_field(&r, "tty"))) return 0 ;
+  if (!h_type(h, "\003") || !shows(h, r.end, "INT", "^C typed on the head")) return 0 ;
+  from = h->screen->len ;
+  if (!h_type(h, "more\r") || !shows(h, from, "GOT more", "a line after ^C")) return 0 ;
+  return quit(h, p) ;
+}
+
+static int t_road_session_leader (void)
+{
+  return road(H_SETSID, "sl") ;
+}
+
+static int t_road_group_leader (void)
+{
+  return road(H_SETPGID, "gl") ;
+}
+
+static int t_road_plain (void)
+{
+  return road(0, "pl") ;
+}
+
+
+ /* 19. usage */
+
+static int usage_case (char const *const *argv, char const *prog)
+{
+  stralloc what = STRALLOC_ZERO ;
+  char const *const *a = argv ;
+  hproc *p ;
+  int ok ;
+  for (; *a ; a++)
+  {
+    stralloc_cats(&what, *a) ;
+    if (a[1]) stralloc_cats(&what, " ") ;
+  }
+  stralloc_0(&what) ;
+  p = h_spawn(argv, execenv, 0) ;
+  ok = p && exits(p, 100, what.s) ;
+  if (ok && h_find(&p->errs, 0, prog) == (size_t)-1)
+    ok = FAIL(what.s, ": expected ", prog, " on stderr, got ", h_show(&p->errs, 0)) ;
+  stralloc_free(&what) ;
+  return ok ;
+}
+
+static int t_usage_ptyexec (void)
+{
+  char const *u = "ptyexec: usage: " ;
+  char const *c1[] = { "./ptyexec", 0 } ;
+  char const *c2[] = { "./ptyexec", sock, 0 } ;
+  char const *c3[] = { "./ptyexec", "-t", "abc", sock, "./ptysplit-probe", 0 } ;
+  char const *c4[] = { "./ptyexec", "-Z", sock, "./ptysplit-probe", 0 } ;
+  char const *c5[] = { "./ptyexec", "-u", "abc", sock, "./ptysplit-probe", 0 } ;
+  char const *c6[] = { "./ptyexec", "-t", 0 } ;
+  char const *c7[] = { "./ptyexec", "-t", "12x", sock, "./ptysplit-probe", 0 } ;
+  return usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u)
+    && usage_case(c5, u) && usage_case(c6, u) && usage_case(c7, u) ;
+}
+
+static int t_usage_ptyhead (void)
+{
+  char const *u = "ptyhead: usage: " ;
+  char const *c1[] = { "./ptyhead", 0 } ;
+  char const *c2[] = { "./ptyhead", "-t", "abc", sock, 0 } ;
+  char const *c3[] = { "./ptyhead", "-Z", sock, 0 } ;
+  char const *c4[] = { "./ptyhead", "-s", "0x80", sock, 0 } ;
+  char const *c5[] = { "./ptyhead", "-s", "24", sock, 0 } ;
+  char const *c6[] = { "./ptyhead", "-s", "24x", sock, 0 } ;
+  char const *c7[] = { "./ptyhead", "-m", "0999", sock, 0 } ;
+  char const *c8[] = { "./ptyhead", "-m", "01777", sock, 0 } ;
+  char const *c9[] = { "./ptyhead", "-u", "abc", sock, 0 } ;
+  char const *c10[] = { "./ptyhead", "-s", "x", sock, 0 } ;
+  if (!(usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u) && usage_case(c5, u)
+    && usage_case(c6, u) && usage_case(c7, u) && usage_case(c8, u) && usage_case(c9, u) && usage_case(c10, u))) return 0 ;
+  return gone(sock, "after usage errors") ;
+}
+
+static int t_path_too_long (void)
+{
+  char path[160] ;
+  char const *x[] = { "./ptyexec", path, "./ptysplit-probe", "report", 0 } ;
+  char const *hd[] = { "./ptyhead", path, 0 } ;
+  size_t len = strlen(h_dir) ;
+  hproc *p ;
+  memcpy(path, h_dir, len) ;
+  path[len++] = '/' ;
+  while (len < 120) path[len++] = 'p' ;
+  path[len] = 0 ;
+  p = h_spawn(x, execenv, 0) ;
+  if (!p || !exits(p, 100, "ptyexec with a 120-byte socket path")) return 0 ;
+  if (!has(&p->errs, "ptyexec: fatal: ", "ptyexec's message")) return 0 ;
+  p = h_spawn(hd, execenv, 0) ;
+  if (!p || !exits(p, 100, "ptyhead with a 120-byte socket path")) return 0 ;
+  if (!has(&p->errs, "ptyhead: fatal: ", "ptyhead's message")) return 0 ;
+  return gone(path, "after ptyhead refused it") ;
+}
+
+
+ /* 20. peer credentials */
+
+static hproc *probe_as_nobody (char const *const *opts, char const *tag, unsigned int flags)
+{
+  char const *argv[16] ;
+  unsigned int n = 0 ;
+  char const *x = h_copybin("ptyexec") ;
+  char const *pr = h_copybin("ptysplit-probe") ;
+  if (!x || !pr) return 0 ;
+  argv[n++] = x ;
+  if (opts) for (; *opts && n < 10 ; opts++) argv[n++] = *opts ;
+  argv[n++] = sock ;
+  argv[n++] = pr ;
+  argv[n++] = "report" ;
+  argv[n++] = tag ;
+  argv[n] = 0 ;
+  return h_spawn(argv, execenv, H_NOBODY | flags) ;
+}
+
+static int t_peer_client_refused (void)
+{
+  char const *hopts[] = { "-m", "0666", 0 } ;
+  hhead *h ;
+  hproc *p ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  if (chmod(h_dir, 0755) < 0) return FAIL("harness: unable to chmod ", h_dir) ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = probe_as_nobody(0, "nb", 0) ;
+  if (!p || !exits(p, 111, "ptyexec as nobody on a root head")) return 0 ;
+  if (!has(&p->errs, "not authorized", "ptyexec's message")) return 0 ;
+  if (!shows(h, 0, "not authorized", "the head's warning")) return 0 ;
+  if (!hasnot(h->screen, 0, "tag=nb", "the screen")) return 0 ;
+  return serves(h, "root") ;
+}
+
+ /*
+    The same, with the head refusing before ptyexec has even sent its
+    request: the head real-time, both on one CPU, so the head runs the
+    moment the connection arrives. (A loaded machine does it by chance.)
+ */
+static int t_peer_client_refused_fast (void)
+{
+  char const *hopts[] = { "-m", "0666", 0 } ;
+  hhead *h ;
+  hproc *p ;
+  unsigned int i = 0 ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  if (chmod(h_dir, 0755) < 0) return FAIL("harness: unable to chmod ", h_dir) ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  if (!h_fastpin(h->p->pid)) return SKIP("unable to make the head real-time on one CPU: ", strerror(errno)) ;
+  for (; i < 3 ; i++)
+  {
+    p = probe_as_nobody(0, "nbf", H_PIN) ;
+    if (!p || !exits(p, 111, "ptyexec as nobody on a root head")) return 0 ;
+    if (!has(&p->errs, "not authorized", "ptyexec's message when the head refuses at once")) return 0 ;
+  }
+  return serves(h, "root") ;
+}
+
+static int t_peer_client_allowed (void)
+{
+  char uidfmt[UID_FMT] ;
+  char const *hopts[] = { "-m", "0666", "-u", uidfmt, 0 } ;
+  hhead *h ;
+  hproc *p ;
+  hreport rep ;
+  uid_t uid ;
+  gid_t gid ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  h_nobody(&uid, &gid) ;
+  uidfmt[uid_fmt(uidfmt, uid)] = 0 ;
+  if (chmod(h_dir, 0755) < 0) return FAIL("harness: unable to chmod ", h_dir) ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = probe_as_nobody(0, "nbok", 0) ;
+  if (!p || !report_of(h, p, 0, "nbok", &rep)) return 0 ;
+  if (!h_check(&rep, "size", "37x101")) return 0 ;
+  return exits(p, 0, "the program run by nobody") ;
+}
+
+ /* A head run by nobody, in a directory of nobody's. */
+static hhead *nobody_head (uid_t *uid)
+{
+  gid_t gid ;
+  char const *dir = h_path("nobody") ;
+  char const *path = h_path("nobody/sock") ;
+  if (!h_nobody(uid, &gid)) return 0 ;
+  if (chmod(h_dir, 0755) < 0 || mkdir(dir, 0755) < 0 || chown(dir, *uid, gid) < 0)
+  {
+    FAIL("harness: unable to make ", dir, ": ", strerror(errno)) ;
+    return 0 ;
+  }
+  memcpy(sock, path, strlen(path) + 1) ;
+  return h_head(sock, 0, headenv, H_NOBODY, 37, 101) ;
+}
+
+static int t_peer_head_refused (void)
+{
+  stralloc want = STRALLOC_ZERO ;
+  hhead *h ;
+  hproc *p ;
+  uid_t uid ;
+  int ok ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  h = nobody_head(&uid) ;
+  if (!h) return 0 ;
+  p = probe(0, "report", "hn", execenv, 0) ;
+  if (!p || !exits(p, 111, "ptyexec as root with a head run by nobody")) return 0 ;
+  if (!stralloc_cats(&want, "refusing head at ") || !stralloc_cats(&want, sock)
+   || !stralloc_cats(&want, ": it runs as uid ") || !stralloc_cats(&want, h_u(uid)) || !stralloc_0(&want))
+    return FAIL("harness: out of memory") ;
+  ok = has(&p->errs, want.s, "ptyexec's message") ;
+  stralloc_free(&want) ;
+  if (!ok) return 0 ;
+  return hasnot(h->screen, 0, "tag=hn", "the screen") ;
+}
+
+static int t_peer_head_allowed (void)
+{
+  char uidfmt[UID_FMT] ;
+  char const *xopts[] = { "-u", uidfmt, 0 } ;
+  hhead *h ;
+  hproc *p ;
+  hreport rep ;
+  uid_t uid ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  h = nobody_head(&uid) ;
+  if (!h) return 0 ;
+  uidfmt[uid_fmt(uidfmt, uid)] = 0 ;
+  p = probe(xopts, "report", "hnok", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "hnok", &rep)) return 0 ;
+  if (!h_check(&rep, "size", "37x101") || !h_check(&rep, "term", "xterm-test")) return 0 ;
+  if (!exits(p, 0, "the program")) return 0 ;
+  return h_restored(h, H_LONG) ;
+}
+
+
+ /* 21. the handshake */
+
+static int t_silent_client (void)
+{
+  char const *hopts[] = { "-t", "5000", 0 } ;
+  hhead *h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  hproc *p ;
+  hreport r ;
+  tain start ;
+  unsigned int ms ;
+  int s ;
+  iopause_fd x ;
+  tain d ;
+  if (!h) return 0 ;
+  s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  h_start(&start) ;
+  p = probe(0, "report", "sc", execenv, 0) ;
+  if (!p) { fd_close(s) ; return 0 ; }
+  if (!h_report(h->screen, 0, "sc", &r, 4000))
+  {
+    fd_close(s) ;
+    return FAIL("a silent client blocked ptyexec: no report within 4 s; ptyexec ", h_status(p), ", stderr: ", h_show(&p->errs, 0)) ;
+  }
+  ms = h_since(&start) ;
+  x.fd = s ; x.events = IOPAUSE_READ ; x.revents = 0 ;
+  h_deadline(&d, 0) ;
+  if (iopause_g(&x, 1, &d) != 0)
+  {
+    fd_close(s) ;
+    return FAIL("the silent client was dropped or answered before its 5 s handshake timeout (after ", h_u(ms), " ms)") ;
+  }
+  fd_close(s) ;
+  return exits(p, 0, "the program") ;
+}
+
+static int t_silent_client_dropped (void)
+{
+  char const *hopts[] = { "-t", "300", 0 } ;
+  hhead *h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+  tain start ;
+  unsigned int ms ;
+  int s, r ;
+  if (!h) return 0 ;
+  s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  h_start(&start) ;
+  r = h_answer(s, &ans, H_LONG) ;
+  ms = h_since(&start) ;
+  fd_close(s) ;
+  if (r < 0) return FAIL("a silent client was not dropped within 5 s (head -t 300)") ;
+  if (r > 0) return FAIL("a silent client got an answer: ", ans.text) ;
+  if (ms < 250) return FAIL("a silent client was dropped after ", h_u(ms), " ms, before the 300 ms timeout") ;
+  return serves(h, "afterdrop") ;
+}
+
+ /* 1 if the head refused what was sent with a reason containing want. */
+static int refused (char const *payload, size_t len, int const *fds, unsigned int nfds, char const *want, char const *what)
+{
+  ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+  int r ;
+  int s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  if (ptysplit_sendfds(s, payload, len, fds, nfds) != (ssize_t)len)
+  {
+    fd_close(s) ;
+    return FAIL("harness: unable to send ", what, ": ", strerror(errno)) ;
+  }
+  r = h_answer(s, &ans, H_LONG) ;
+  fd_close(s) ;
+  if (r < 0) return FAIL(what, ": no answer from the head within 5 s") ;
+  if (!r) return FAIL(what, ": the head hung up without answering") ;
+  if (ans.accepted) return FAIL(what, ": the head accepted it") ;
+  if (!strstr(ans.text, want)) return FAIL(what, ": the head refused with \"", ans.text, "\", expected \"", want, "\"") ;
+  return 1 ;
+}
+
+static int t_bad_requests (void)
+{
+  char req[PTYSPLIT_REQUEST_MAX] ;
+  char bad[PTYSPLIT_REQUEST_MAX] ;
+  size_t len = ptysplit_request_pack(req, getpid(), "raw") ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  int p[2], f, two[2], m, c, e ;
+  char name[64] ;
+  char const *file = h_path("regular") ;
+  int nfds ;
+  if (!h) return 0 ;
+  nfds = h_nfds(h->p->pid) ;
+  if (!refused(req, len, 0, 0, "one fd", "a request without an fd")) return 0 ;
+  memcpy(bad, req, len) ;
+  bad[PTYSPLIT_MAGIC_LEN] = 99 ;
+  if (!refused(bad, len, 0, 0, "malformed", "a request of protocol version 99")) return 0 ;
+  if (pipecoe(p) < 0) return FAIL("harness: unable to pipe") ;
+  two[0] = p[0] ; two[1] = p[1] ;
+  e = !refused(req, len, p, 1, "not a PTY master", "a request with a pipe") ;
+  if (!e) e = !refused(req, len, two, 2, "one fd", "a request with two fds") ;
+  fd_close(p[0]) ; fd_close(p[1]) ;
+  if (e) return 0 ;
+  if (!openwritenclose_unsafe(file, "x", 1)) return FAIL("harness: unable to write ", file) ;
+  f = open2(file, O_RDWR | O_CLOEXEC) ;
+  if (f < 0) return FAIL("harness: unable to open ", file) ;
+  e = !refused(req, len, &f, 1, "not a PTY master", "a request with a regular file") ;
+  fd_close(f) ;
+  if (e) return 0 ;
+  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  if (c < 0) { fd_close(m) ; return FAIL("harness: unable to open ", name) ; }
+  e = !refused(req, len, &c, 1, "not a PTY master", "a request with a PTY client end") ;
+  fd_close(c) ;
+  fd_close(m) ;
+  if (e) return 0 ;
+  if (h->p->done) return FAIL("the head died: ", h_status(h->p)) ;
+  if (!h_nfds_back(h->p, nfds, H_LONG)) return 0 ;
+  return serves(h, "afterbad") ;
+}
+
+ /* More silent clients than the head has slots for: ptyexec still gets in. */
+static int t_many_silent_clients (void)
+{
+  char const *hopts[] = { "-t", "1000", 0 } ;
+  hhead *h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  int s[70] ;
+  unsigned int i, n = 0 ;
+  int nfds, ok ;
+  hproc *p ;
+  hreport r ;
+  if (!h) return 0 ;
+  nfds = h_nfds(h->p->pid) ;
+  for (; n < 70 ; n++)
+  {
+    s[n] = h_connect(sock) ;
+    if (s[n] < 0) break ;
+  }
+  ok = n == 70 ;
+  if (ok)
+  {
+    p = probe(0, "report", "many", execenv, 0) ;
+    ok = p && report_of(h, p, 0, "many", &r) && exits(p, 0, "the program") ;
+  }
+  for (i = 0 ; i < n ; i++) fd_close(s[i]) ;
+  if (!ok) return 0 ;
+  return h_nfds_back(h->p, nfds, H_LONG) ;
+}
+
+ /* Not our magic and no fd: a broken console-socket client, dropped unanswered. */
+static int t_foreign_without_fd (void)
+{
+  ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  int s, r ;
+  if (!h) return 0 ;
+  s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  if (fd_write(s, "garbage\n", 8) != 8) { fd_close(s) ; return FAIL("harness: unable to write") ; }
+  r = h_answer(s, &ans, H_LONG) ;
+  fd_close(s) ;
+  if (r < 0) return FAIL("garbage without an fd: the connection is still open after 5 s") ;
+  if (r > 0 && ans.accepted) return FAIL("garbage without an fd was accepted") ;
+  return serves(h, "aftergarbage") ;
+}
+
+ /* What runc --console-socket sends: "/dev/pts/ptmx" and a master. */
+static int t_console_socket (void)
+{
+  ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+  char name[64] ;
+  char buf[64] ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  struct winsize ws ;
+  int s, r, m, c ;
+  if (!h) return 0 ;
+  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK) ;
+  if (c < 0) { fd_close(m) ; return FAIL("harness: unable to open ", name) ; }
+  s = h_connect(sock) ;
+  if (s < 0) { fd_close(c) ; fd_close(m) ; return 0 ; }
+  r = ptysplit_sendfds(s, "/dev/pts/ptmx", 13, &m, 1) ;
+  fd_close(m) ;
+  if (r != 13) { fd_close(s) ; fd_close(c) ; return FAIL("harness: unable to send the console") ; }
+  r = h_answer(s, &ans, H_LONG) ;
+  fd_close(s) ;
+  if (r > 0) { fd_close(c) ; return FAIL("the head answered a console-socket client") ; }
+  if (r < 0) { fd_close(c) ; return FAIL("the head kept a console-socket client connected for 5 s") ; }
+  if (ioctl(c, TIOCGWINSZ, &ws) < 0 || ws.ws_row != 37 || ws.ws_col != 101)
+  {
+    fd_close(c) ;
+    return FAIL("the console's size is ", h_u(ws.ws_row), "x", h_u(ws.ws_col), ", expected 37x101") ;
+  }
+  if (fd_write(c, "console-output\n", 15) != 15) { fd_close(c) ; return FAIL("harness: unable to write to the console") ; }
+  if (!shows(h, 0, "console-output", "the console's output")) { fd_close(c) ; return 0 ; }
+   /* the console is a cooked terminal: a line is what can be read */
+  if (!h_type(h, "k\r")) { fd_close(c) ; return 0 ; }
+  {
+    tain d ;
+    ssize_t n = 0 ;
+    h_deadline(&d, H_LONG) ;
+    while (n <= 0 && !h_expired(&d))
+    {
+      n = read(c, buf, sizeof(buf)) ;
+      if (n <= 0) h_pump(10) ;
+    }
+    if (n <= 0 || buf[0] != 'k') { fd_close(c) ; return FAIL("a key typed on the head did not reach the console") ; }
+  }
+  fd_close(c) ;
+  return h_restored(h, H_LONG) ;
+}
+
+
+ /* 22. large output */
+
+static int t_large_output (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  char bytes[UINT_FMT] ;
+  char const *prog[] = { "./ptysplit-probe", "flood", bytes, "fl", 0 } ;
+  size_t start, end, i ;
+  bytes[uint_fmt(bytes, FLOOD_BYTES)] = 0 ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "fl", &r)) return 0 ;
+  if (!h_expect(h->screen, r.end, "FLOODEND", 20000))
+    return FAIL("the end of 1 MiB of output did not arrive within 20 s; got ", h_u(h->screen->len), " bytes") ;
+  start = h_find(h->screen, r.end, "FLOODSTART\r\n") ;
+  end = h_find(h->screen, r.end, "\r\nFLOODEND") ;
+  if (start == (size_t)-1 || end == (size_t)-1 || end < start + 12) return FAIL("no FLOODSTART before FLOODEND") ;
+  start += 12 ;
+  if (end - start != FLOOD_BYTES) return FAIL("expected ", h_u(FLOOD_BYTES), " bytes of output, got ", h_u(end - start)) ;
+  for (i = 0 ; i < FLOOD_BYTES ; i++)
+    if (h->screen->s[start + i] != 'a' + (char)(i % 4096 % 26))
+      return FAIL("output byte ", h_u(i), " is wrong: ", h_showb(h->screen->s + start + i, 16)) ;
+  if (!exits(p, 0, "the program")) return 0 ;
+  return h_restored(h, H_LONG) ;
+}
+
+
+ /* ptyexec against a fake head: the harness listens and speaks the protocol itself */
+
+static int fake_listen (void)
+{
+  int l = ipc_stream_nbcoe() ;
+  if (l < 0) return FAIL("harness: unable to create a socket: ", strerror(errno)), -1 ;
+  if (ipc_bind(l, sock) < 0 || ipc_listen(l, 8) < 0)
+  {
+    int e = errno ;
+    fd_close(l) ;
+    return FAIL("harness: unable to listen on ", sock, ": ", strerror(e)), -1 ;
+  }
+  return l ;
+}
+
+ /* Accepts one client and reads its request: returns the connection, *m the master. */
+static int fake_serve (int l, int *m)
+{
+  char buf[PTYSPLIT_MESSAGE_MAX] ;
+  size_t len = 0 ;
+  int fds[PTYSPLIT_FDPASS_MAXFDS] ;
+  unsigned int nfds = 0 ;
+  int c = -1 ;
+  tain d ;
+  *m = -1 ;
+  h_deadline(&d, H_LONG) ;
+  for (;;)
+  {
+    iopause_fd x = { .fd = c >= 0 ? c : l, .events = IOPAUSE_READ, .revents = 0 } ;
+    int r = iopause_g(&x, 1, &d) ;
+    if (r <= 0) break ;
+    if (c < 0)
+    {
+      c = ipc_accept_nbcoe(l, 0, 0, 0) ;
+      if (c < 0 && !error_isagain(errno)) break ;
+      continue ;
+    }
+    {
+      ptysplit_request req ;
+      size_t used ;
+      int got[PTYSPLIT_FDPASS_MAXFDS] ;
+      unsigned int n, i ;
+      ssize_t k = ptysplit_recvfds(c, buf + len, sizeof(buf) - len, got, &n) ;
+      if (k < 0 && error_isagain(errno)) continue ;
+      if (k <= 0) break ;
+      len += k ;
+      for (i = 0 ; i < n ; i++)
+        if (nfds < PTYSPLIT_FDPASS_MAXFDS) fds[nfds++] = got[i] ; else fd_close(got[i]) ;
+      if (ptysplit_request_parse(buf, len, &req, &used) != PTYSPLIT_PARSE_PARTIAL)
+      {
+        if (nfds != 1)
+        {
+          while (nfds--) fd_close(fds[nfds]) ;
+          break ;
+        }
+        *m = fds[0] ;
+        return c ;
+      }
+    }
+  }
+  if (c >= 0) fd_close(c) ;
+  while (nfds--) fd_close(fds[nfds]) ;
+  return FAIL("the fake head got no complete request with one fd from ptyexec within 5 s"), -1 ;
+}
+
+ /* Reads the master until text comes, into sa. */
+static int master_until (int m, stralloc *sa, char const *text, unsigned int ms)
+{
+  tain d ;
+  h_deadline(&d, ms) ;
+  ndelay_on(m) ;
+  while (h_find(sa, 0, text) == (size_t)-1)
+  {
+    char buf[4096] ;
+    ssize_t r ;
+    iopause_fd x = { .fd = m, .events = IOPAUSE_READ, .revents = 0 } ;
+    if (iopause_g(&x, 1, &d) <= 0) return 0 ;
+    r = read(m, buf, sizeof(buf)) ;
+    if (r < 0 && error_isagain(errno)) continue ;
+    if (r <= 0) return 0 ;
+    if (!stralloc_catb(sa, buf, r)) return 0 ;
+  }
+  return 1 ;
+}
+
+ /* An answer in two pieces; the program gets exactly what it says. */
+static int t_fake_head_accept (void)
+{
+  char ans[PTYSPLIT_ANSWER_MAX] ;
+  stralloc sa = STRALLOC_ZERO ;
+  hreport r ;
+  size_t len ;
+  hproc *p ;
+  int l, c, m, ok ;
+  l = fake_listen() ;
+  if (l < 0) return 0 ;
+  p = probe(0, "report", "fake", execenv, 0) ;
+  c = p ? fake_serve(l, &m) : -1 ;
+  fd_close(l) ;
+  if (c < 0) return 0 ;
+  len = ptysplit_answer_pack_accept(ans, 11, 22, 0, 0, "fake-term") ;
+  ok = fd_write(c, ans, 5) == 5 ;
+  h_sleep(100) ;
+  ok = ok && fd_write(c, ans + 5, len - 5) == (ssize_t)(len - 5) ;
+  fd_close(c) ;
+  if (!ok)
+  {
+    fd_close(m) ;
+    h_wait(p, H_LONG) ;
+    return FAIL("ptyexec did not wait for the rest of an answer sent in two pieces: it ", h_status(p), ", stderr: ", h_show(&p->errs, 0)) ;
+  }
+  ok = master_until(m, &sa, "\n", H_LONG) && h_report(&sa, 0, "fake", &r, 0) ;
+  fd_close(m) ;
+  if (!ok)
+  {
+    h_pump(0) ;
+    ok = FAIL("no report on the master the fake head got: ", h_show(&sa, 0), "; ptyexec ", h_status(p), ", stderr: ", h_show(&p->errs, 0)) ;
+    stralloc_free(&sa) ;
+    return ok ;
+  }
+  stralloc_free(&sa) ;
+  if (!h_check(&r, "size", "11x22") || !h_check(&r, "term", "fake-term") || !h_check(&r, "sid", "1")) return 0 ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program still runs after its master was closed") ;
+  return 1 ;
+}
+
+static int fake_head_fails (char const *answer, size_t len, char const *want, char const *what)
+{
+  hproc *p ;
+  int l, c, m ;
+  l = fake_listen() ;
+  if (l < 0) return 0 ;
+  p = probe(0, "report", "fake", execenv, 0) ;
+  c = p ? fake_serve(l, &m) : -1 ;
+  fd_close(l) ;
+  if (c < 0) return 0 ;
+  fd_close(m) ;
+  if (len && fd_write(c, answer, len) != (ssize_t)len) { fd_close(c) ; return FAIL("harness: unable to answer") ; }
+  fd_close(c) ;
+  if (!exits(p, 111, what)) return 0 ;
+  return has(&p->errs, want, what) ;
+}
+
+static int t_fake_head_refusal (void)
+{
+  char ans[PTYSPLIT_ANSWER_MAX] ;
+  size_t len = ptysplit_answer_pack_refuse(ans, "a reason of its own") ;
+  return fake_head_fails(ans, len, "refused: a reason of its own", "ptyexec refused by a head") ;
+}
+
+static int t_fake_head_hangup (void)
+{
+  return fake_head_fails("", 0, "hung up without answering", "ptyexec whose head hung up") ;
+}
+
+static int t_fake_head_junk (void)
+{
+  return fake_head_fails("HTTP/1.0 200 OK\r\n\r\n", 19, "invalid answer", "ptyexec answered junk") ;
+}
+
+ /* A head that never answers: ptyexec gives up on its own. */
+static int t_fake_head_wedged (void)
+{
+  tain start ;
+  unsigned int ms ;
+  hproc *p ;
+  int l = fake_listen() ;
+  if (l < 0) return 0 ;
+  h_start(&start) ;
+  p = probe(0, "report", "wedged", execenv, 0) ;
+  if (!p) { fd_close(l) ; return 0 ; }
+  if (!h_wait(p, 15000))
+  {
+    fd_close(l) ;
+    return FAIL("ptyexec still waits for a head that never answers after 15 s") ;
+  }
+  fd_close(l) ;
+  ms = h_since(&start) ;
+  if (h_exitcode(p) != 111) return FAIL("ptyexec with a wedged head: expected exit code 111, got ", h_status(p)) ;
+  if (!has(&p->errs, sock, "ptyexec's message")) return 0 ;
+  if (ms < 1000) return FAIL("ptyexec gave up on a wedged head after ", h_u(ms), " ms only") ;
+  return 1 ;
+}
+
+
+ /* a viewer that stops reading */
+
+static int exists (char const *path)
+{
+  struct stat st ;
+  return lstat(path, &st) == 0 ;
+}
+
+static int t_stalled_viewer (void)
+{
+  char bytes[UINT_FMT] ;
+  char const *done = h_path("flood-done") ;
+  char const *prog[] = { "./ptysplit-probe", "floodecho", bytes, "sv", done, 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  size_t start, end ;
+  bytes[uint_fmt(bytes, FLOOD_BYTES)] = 0 ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "sv", &r)) return 0 ;
+  h->paused = 1 ;
+  if (!h_type(h, "go\r")) return 0 ;
+  h_sleep(1000) ;
+  if (exists(done)) return FAIL("the program wrote 1 MiB while nobody read the head's terminal: output was not held back") ;
+  if (p->done) return FAIL("the program died during the stall: ", h_status(p)) ;
+  h->paused = 0 ;
+  if (!h_expect(h->screen, r.end, "FLOODEND", 20000))
+    return FAIL("the end of the output did not arrive within 20 s of the viewer coming back; got ", h_u(h->screen->len), " bytes") ;
+  start = h_find(h->screen, r.end, "FLOODSTART\r\n") ;
+  end = h_find(h->screen, r.end, "\r\nFLOODEND") ;
+  if (start == (size_t)-1 || end < start + 12) return FAIL("no FLOODSTART before FLOODEND") ;
+  if (end - start - 12 != FLOOD_BYTES) return FAIL("expected ", h_u(FLOOD_BYTES), " bytes of output, got ", h_u(end - start - 12), ": output was lost") ;
+  if (!exists(done)) return FAIL("the program did not finish its output") ;
+  return quit(h, p) ;
+}
+
+static int t_stalled_viewer_n (void)
+{
+  char const *hopts[] = { "-n", 0 } ;
+  char bytes[UINT_FMT] ;
+  char const *done = h_path("flood-done") ;
+  char const *prog[] = { "./ptysplit-probe", "floodecho", bytes, "svn", done, 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  tain d ;
+  bytes[uint_fmt(bytes, FLOOD_BYTES)] = 0 ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "svn", &r)) return 0 ;
+  h->paused = 1 ;
+  if (!h_type(h, "go\r")) return 0 ;
+  h_deadline(&d, 10000) ;
+  while (!exists(done) && !p->done && !h_expired(&d)) h_pump(10) ;
+  if (!exists(done)) return FAIL("ptyhead -n: the program was held back by a stalled viewer (", h_status(p), ")") ;
+  h->paused = 0 ;
+  if (!h_expect(h->screen, r.end, "WINCH 37 101", H_LONG))
+    return FAIL("ptyhead -n: no repaint (SIGWINCH) after the viewer came back; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
+  from = h->screen->len ;
+  if (!h_type(h, "ping\r") || !shows(h, from, "GOT ping", "the session after the stall")) return 0 ;
+  return quit(h, p) ;
+}
+
+
+ /* the run */
+
+typedef struct test_s test, *test_ref ;
+struct test_s
+{
+  char const *name ;
+  int (*f) (void) ;
+} ;
+
+static test const tests[] =
+{
+  { .name = "size-and-term", .f = &t_size_term },
+  { .name = "pixel-size", .f = &t_pixels },
+  { .name = "term-ptyexec-T", .f = &t_term_exec_T },
+  { .name = "term-ptyhead-T", .f = &t_term_head_T },
+  { .name = "term-head-empty", .f = &t_term_head_empty },
+  { .name = "term-head-unset", .f = &t_term_head_unset },
+  { .name = "program-environment", .f = &t_program_env },
+  { .name = "keys-reach-program", .f = &t_keys },
+  { .name = "ctrl-c-interrupts", .f = &t_ctrl_c },
+  { .name = "idle-keys-discarded", .f = &t_idle_keys },
+  { .name = "terminal-raw-then-restored", .f = &t_restore },
+  { .name = "terminal-restored-nonblock", .f = &t_restore_nonblock },
+  { .name = "sigwinch-resize", .f = &t_winch },
+  { .name = "input-backlog-no-stall", .f = &t_input_backlog },
+  { .name = "five-successive-programs", .f = &t_successive },
+  { .name = "no-head", .f = &t_no_head },
+  { .name = "nothing-listening", .f = &t_not_listening },
+  { .name = "wait-for-head", .f = &t_wait_appears },
+  { .name = "wait-timeout", .f = &t_wait_timeout },
+  { .name = "exec-missing", .f = &t_exec_missing },
+  { .name = "exec-missing-in-path", .f = &t_exec_missing_path },
+  { .name = "exec-not-executable", .f = &t_exec_noexec },
+  { .name = "exec-path-and-args", .f = &t_exec_path_args },
+  { .name = "busy", .f = &t_busy },
+  { .name = "replace-r", .f = &t_replace },
+  { .name = "once-1", .f = &t_once },
+  { .name = "readonly-R", .f = &t_readonly },
+  { .name = "keep-stderr-E", .f = &t_keep_stderr },
+  { .name = "stderr-on-pty", .f = &t_stderr_pty },
+  { .name = "notty-head-size", .f = &t_notty_size },
+  { .name = "notty-head-default-size", .f = &t_notty_default },
+  { .name = "quiet-by-default", .f = &t_quiet },
+  { .name = "verbose-v2", .f = &t_verbose },
+  { .name = "readiness-d", .f = &t_ready },
+  { .name = "readiness-d-bad-fd", .f = &t_ready_bad },
+  { .name = "socket-live-head", .f = &t_socket_live },
+  { .name = "socket-stale", .f = &t_socket_stale },
+  { .name = "socket-regular-file", .f = &t_socket_file },
+  { .name = "socket-directory", .f = &t_socket_dir },
+  { .name = "socket-symlink", .f = &t_socket_symlink },
+  { .name = "socket-mode", .f = &t_socket_mode },
+  { .name = "socket-removed-at-exit", .f = &t_socket_removed },
+  { .name = "socket-not-ours-kept", .f = &t_socket_not_ours },
+  { .name = "head-sigterm", .f = &t_head_sigterm },
+  { .name = "head-sigint", .f = &t_head_sigint },
+  { .name = "head-sighup", .f = &t_head_sighup },
+  { .name = "viewer-terminal-gone", .f = &t_viewer_gone },
+  { .name = "road-session-leader", .f = &t_road_session_leader },
+  { .name = "road-group-leader", .f = &t_road_group_leader },
+  { .name = "road-plain-child", .f = &t_road_plain },
+  { .name = "usage-ptyexec", .f = &t_usage_ptyexec },
+  { .name = "usage-ptyhead", .f = &t_usage_ptyhead },
+  { .name = "socket-path-too-long", .f = &t_path_too_long },
+  { .name = "peer-client-nobody-refused", .f = &t_peer_client_refused },
+  { .name = "peer-client-nobody-refused-fast-head", .f = &t_peer_client_refused_fast },
+  { .name = "peer-client-nobody-allowed-u", .f = &t_peer_client_allowed },
+  { .name = "peer-head-nobody-refused", .f = &t_peer_head_refused },
+  { .name = "peer-head-nobody-allowed-u", .f = &t_peer_head_allowed },
+  { .name = "handshake-silent-client-no-block", .f = &t_silent_client },
+  { .name = "handshake-silent-client-dropped", .f = &t_silent_client_dropped },
+  { .name = "handshake-many-silent-clients", .f = &t_many_silent_clients },
+  { .name = "handshake-bad-requests", .f = &t_bad_requests },
+  { .name = "handshake-foreign-without-fd", .f = &t_foreign_without_fd },
+  { .name = "console-socket-client", .f = &t_console_socket },
+  { .name = "fake-head-split-answer", .f = &t_fake_head_accept },
+  { .name = "fake-head-refusal", .f = &t_fake_head_refusal },
+  { .name = "fake-head-hangup", .f = &t_fake_head_hangup },
+  { .name = "fake-head-junk-answer", .f = &t_fake_head_junk },
+  { .name = "fake-head-wedged", .f = &t_fake_head_wedged },
+  { .name = "large-output", .f = &t_large_output },
+  { .name = "stalled-viewer-backpressure", .f = &t_stalled_viewer },
+  { .name = "stalled-viewer-drop-n", .f = &t_stalled_viewer_n },
+  { .name = 0, .f = 0 }
+} ;
+
+int main (int argc, char const *const *argv)
+{
+  test const *t = tests ;
+  int failed = 0 ;
+  PROG = "ptysplit-tests" ;
+  h_init() ;
+  if (access("./ptyexec", X_OK) < 0 || access("./ptyhead", X_OK) < 0 || access("./ptysplit-probe", X_OK) < 0)
+    strerr_dief1x(100, "run from the top of the tree, after make and make tests") ;
+  for (; t->name ; t++)
+  {
+    int r ;
+    if (argc > 1 && !strstr(t->name, argv[1])) continue ;
+    r = h_begin(t->name) ;
+    if (r > 0)
+    {
+      char const *path = h_path("sock") ;
+      memcpy(sock, path, strlen(path) + 1) ;
+      r = (*t->f)() ;
+    }
+    if (!h_end(t->name, r)) failed = 1 ;
+  }
+  return failed ;
+}
