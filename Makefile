@@ -17,7 +17,6 @@ CC = $(error Please use ./configure first)
 INTERNAL_LIBS :=
 EXTRA_TARGETS :=
 TEST_BINS :=
-BENCH_BINS :=
 
 -include config.mak
 include package/targets.mak
@@ -42,7 +41,7 @@ MANPAGES1 := $(wildcard doc/man/*.1)
 MANPAGES7 := $(wildcard doc/man/*.7)
 
 ALL_BINS := $(BIN_TARGETS) $(LIBEXEC_TARGETS)
-ALL_TESTS := $(TEST_BINS) $(BENCH_BINS)
+ALL_TESTS := $(TEST_BINS)
 ALL_INCLUDES := $(wildcard src/include/$(package)/*.h)
 
 all: $(ALL_BINS)
@@ -105,10 +104,6 @@ tests: $(TEST_BINS)
 check: all tests
 	exec ./tools/run-tests.sh
 
-# The benchmark: its C helpers, then the driver. Never installed.
-bench: all $(BENCH_BINS)
-	exec ./tools/bench.sh
-
-.PHONY: it all clean distclean tgz strip install install-libexec install-bin install-man uninstall tests check bench
+.PHONY: it all clean distclean tgz strip install install-libexec install-bin install-man uninstall tests check
 
 .DELETE_ON_ERROR:

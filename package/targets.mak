@@ -11,6 +11,3 @@ ptysplit-tests \
 ptysplit-probe
 
 EXTRA_TARGETS :=
-
-# Built by make bench, never installed.
-BENCH_BINS :=
