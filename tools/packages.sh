@@ -22,7 +22,7 @@ need_packages () {
 
 # What building and testing ptysplit needs.
 BUILD_PACKAGES="gcc make libc6-dev skalibs-dev"
-TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db"
+TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim"
 
 build_ptysplit () {
   test -f config.mak || ./configure || exit 111
