@@ -41,6 +41,8 @@
 #define BACKLOG 64
 #define OUTBUF_SIZE 32768
 #define INBUF_SIZE 4096
+ /* Warnings about clients: a burst of this many per second, the rest counted. */
+#define CLIENT_WARN_BURST 8
 
  /* Every death after start-up goes through here, so the terminal is
     never left raw and the socket never left behind. */
@@ -318,6 +320,32 @@ static void resize_master (void)
 
  /* clients in their handshake */
 
+ /* A flood of bad clients must not flood the operator's terminal, nor
+    block the head on a stderr nobody reads: warnings about clients are
+    rate-limited, and the next one let through says how many were not. */
+static int client_warn_allowed (void)
+{
+  static tain refill = TAIN_ZERO ;
+  static unsigned int tokens = 0 ;
+  static unsigned long suppressed = 0 ;
+  tain_now_g() ;
+  if (!tain_future(&refill))
+  {
+    tain_addsec_g(&refill, 1) ;
+    tokens = CLIENT_WARN_BURST ;
+    if (suppressed)
+    {
+      char fmt[ULONG_FMT] ;
+      fmt[ulong_fmt(fmt, suppressed)] = 0 ;
+      strerr_warnw("suppressed ", fmt, " warnings about clients in the last second") ;
+      suppressed = 0 ;
+    }
+  }
+  if (tokens) { tokens-- ; return 1 ; }
+  suppressed++ ;
+  return 0 ;
+}
+
 static void client_drop (client *c)
 {
   ptysplit_closefds(c->fds, c->nfds) ;
@@ -343,7 +371,7 @@ static void client_reject (client *c, char const *reason, int native, int warn)
     char buf[PTYSPLIT_ANSWER_MAX] ;
     client_send(c, buf, ptysplit_answer_pack_refuse(buf, reason)) ;
   }
-  if (warn)
+  if (warn && client_warn_allowed())
   {
     char fmt[UID_FMT] ;
     fmt[uid_fmt(fmt, c->uid)] = 0 ;
@@ -358,13 +386,13 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
   struct winsize ws ;
   int fd = c->fds[0] ;
   int r = ptysplit_pty_ismaster(fd) ;
-  if (r < 0) { strerr_warnwusys("check a client's fd") ; client_reject(c, "bad request: cannot check the fd", native, 0) ; return ; }
+  if (r < 0) { if (client_warn_allowed()) strerr_warnwusys("check a client's fd") ; client_reject(c, "bad request: cannot check the fd", native, 0) ; return ; }
   if (!r) { client_reject(c, "bad request: the fd is not a PTY master", native, 1) ; return ; }
   if (sess.master >= 0 && !opt.replace) { client_reject(c, "busy", native, verbosity >= 2) ; return ; }
   terminal_size(&ws) ;
   if (ptysplit_pty_setsize(fd, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel) < 0)
   {
-    strerr_warnwusys("set a client's window size") ;
+    if (client_warn_allowed()) strerr_warnwusys("set a client's window size") ;
     client_reject(c, "bad request: cannot set the window size", native, 0) ;
     return ;
   }
@@ -374,7 +402,7 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
     size_t len = ptysplit_answer_pack_accept(buf, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel, opt.term) ;
     if (!client_send(c, buf, len))
     {
-      strerr_warnwusys("answer a client") ;
+      if (client_warn_allowed()) strerr_warnwusys("answer a client") ;
       client_drop(c) ;
       return ;
     }
@@ -412,7 +440,7 @@ static void client_read (client *c)
   {
     if (error_isagain(errno)) return ;
     if (errno == EPROTO) client_reject(c, "bad request: too many fds", 1, 1) ;
-    else { strerr_warnwusys("read from a client") ; client_drop(c) ; }
+    else { if (client_warn_allowed()) strerr_warnwusys("read from a client") ; client_drop(c) ; }
     return ;
   }
   if (c->nfds + nfds > PTYSPLIT_FDPASS_MAXFDS)
@@ -456,7 +484,7 @@ static void clients_accept (void)
     int fd = ipc_accept_nbcoe(lsock, 0, 0, 0) ;
     if (fd < 0)
     {
-      if (!error_isagain(errno)) strerr_warnwusys("accept a connection") ;
+      if (!error_isagain(errno) && client_warn_allowed()) strerr_warnwusys("accept a connection") ;
       return ;
     }
     c = client_slot() ;
@@ -472,7 +500,7 @@ static void clients_accept (void)
     else c->deadline = tain_infinite ;
     if (getpeereid(fd, &c->uid, &gid) < 0)
     {
-      strerr_warnwusys("get a client's credentials") ;
+      if (client_warn_allowed()) strerr_warnwusys("get a client's credentials") ;
       client_drop(c) ;
     }
     else if (!ptysplit_uidlist_allows(&opt.uids, c->uid))
@@ -484,8 +512,8 @@ static void client_expire (client *c)
 {
   char fmt[UINT_FMT] ;
   fmt[uint_fmt(fmt, opt.timeout)] = 0 ;
-  if (c->len || c->nfds) strerr_warnw("dropping a client that did not finish its request within ", fmt, " ms") ;
-  else if (verbosity >= 2) strerr_warni("dropping a client that sent nothing within ", fmt, " ms") ;
+  if (c->len || c->nfds) { if (client_warn_allowed()) strerr_warnw("dropping a client that did not finish its request within ", fmt, " ms") ; }
+  else if (verbosity >= 2 && client_warn_allowed()) strerr_warni("dropping a client that sent nothing within ", fmt, " ms") ;
   client_drop(c) ;
 }
 

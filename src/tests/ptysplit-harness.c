@@ -893,6 +893,47 @@ int h_nfds (pid_t pid)
   return errno ? -1 : n ;
 }
 
+ /* VmRSS of a process, in kB; 0 if unknown. */
+unsigned long h_rss (pid_t pid)
+{
+  char path[40] = "/proc/" ;
+  char buf[4096] ;
+  size_t len = 6 + pid_fmt(path + 6, pid) ;
+  ssize_t r ;
+  char *line ;
+  unsigned long kb = 0 ;
+  int fd ;
+  memcpy(path + len, "/status", 8) ;
+  fd = open_read(path) ;
+  if (fd < 0) return 0 ;
+  r = allread(fd, buf, sizeof(buf) - 1) ;
+  fd_close(fd) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  line = strstr(buf, "\nVmRSS:") ;
+  if (!line) return 0 ;
+  line += 8 ;
+  while (*line == ' ' || *line == '\t') line++ ;
+  ulong_scan(line, &kb) ;
+  return kb ;
+}
+
+ /* Until the peer of a socket hangs up (read gives 0 or an error). */
+int h_eof_fd (int fd, unsigned int ms)
+{
+  tain d ;
+  h_deadline(&d, ms) ;
+  for (;;)
+  {
+    char buf[4096] ;
+    iopause_fd x = { .fd = fd, .events = IOPAUSE_READ, .revents = 0 } ;
+    ssize_t r ;
+    if (iopause_g(&x, 1, &d) <= 0) return 0 ;
+    r = fd_read(fd, buf, sizeof(buf)) ;
+    if (r == 0 || (r < 0 && !error_isagain(errno))) return 1 ;
+  }
+}
+
  /* Until p has no more fds open than before (a leak otherwise). */
 int h_nfds_back (hproc *p, int before, unsigned int ms)
 {

@@ -121,6 +121,7 @@ extern int h_restored (hhead *, unsigned int) ;
 extern int h_israw (hhead *) ;
 extern int h_nfds (pid_t) ;
 extern int h_nfds_back (hproc *, int, unsigned int) ;
+extern unsigned long h_rss (pid_t) ;
 
  /* the probe's report */
 extern int h_report (stralloc const *, size_t, char const *, hreport *, unsigned int) ;
@@ -131,5 +132,6 @@ extern int h_check (hreport const *, char const *, char const *) ;
 extern int h_connect (char const *) ;
 extern int h_answer (int, ptysplit_answer *, unsigned int) ;
 extern int h_stale (char const *) ;
+extern int h_eof_fd (int, unsigned int) ;
 
 #endif

@@ -18,6 +18,8 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -1220,6 +1222,166 @@ static int t_bad_requests (void)
   return serves(h, "afterbad") ;
 }
 
+ /* A socket instead of a master, ten fds, and 64 KiB payloads, native and
+    foreign: each refused, the head keeps serving, its fd count comes back. */
+static int t_hostile_payloads (void)
+{
+  char req[PTYSPLIT_REQUEST_MAX] ;
+  size_t len = ptysplit_request_pack(req, getpid(), "raw") ;
+  static char big[65536] ;
+  int sv[2], ten[10], i, e, s, nfds ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  nfds = h_nfds(h->p->pid) ;
+  if (ipc_pair_coe(sv) < 0) return FAIL("harness: unable to make a socketpair") ;
+  e = !refused(req, len, sv, 1, "not a PTY master", "a request with a socket") ;
+  fd_close(sv[0]) ; fd_close(sv[1]) ;
+  if (e) return 0 ;
+  for (i = 0 ; i < 10 ; i++) ten[i] = 0 ;
+  {
+    struct msghdr msg ;
+    struct iovec v = { .iov_base = req, .iov_len = len } ;
+    union { struct cmsghdr h ; char buf[CMSG_SPACE(sizeof(ten))] ; } ctl ;
+    struct cmsghdr *c ;
+    ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+    memset(&msg, 0, sizeof(msg)) ;
+    memset(&ctl, 0, sizeof(ctl)) ;
+    msg.msg_iov = &v ; msg.msg_iovlen = 1 ;
+    msg.msg_control = ctl.buf ; msg.msg_controllen = sizeof(ctl.buf) ;
+    c = CMSG_FIRSTHDR(&msg) ;
+    c->cmsg_level = SOL_SOCKET ; c->cmsg_type = SCM_RIGHTS ; c->cmsg_len = CMSG_LEN(sizeof(ten)) ;
+    memcpy(CMSG_DATA(c), ten, sizeof(ten)) ;
+    s = h_connect(sock) ;
+    if (s < 0) return 0 ;
+    if (sendmsg(s, &msg, MSG_NOSIGNAL) != (ssize_t)len) { fd_close(s) ; return FAIL("harness: unable to send ten fds") ; }
+    e = h_answer(s, &ans, H_LONG) ;
+    fd_close(s) ;
+    if (e <= 0 || ans.accepted || !strstr(ans.text, "too many fds"))
+      return FAIL("a request with ten fds: expected the refusal \"too many fds\", got ", e <= 0 ? "no answer" : ans.text) ;
+  }
+  memcpy(big, req, len) ;
+  memset(big + len, 'x', sizeof(big) - len) ;
+  s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  if (ndelay_on(s) < 0) { fd_close(s) ; return FAIL("harness: unable to ndelay_on") ; }
+  if (fd_write(s, big, sizeof(big)) <= 0) { fd_close(s) ; return FAIL("harness: unable to send 64 KiB") ; }
+  {
+    ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+    e = h_answer(s, &ans, H_LONG) ;
+    fd_close(s) ;
+    if (e <= 0 || ans.accepted || !strstr(ans.text, "too long"))
+      return FAIL("a 64 KiB request: expected a refusal saying \"too long\", got ", e <= 0 ? "no answer" : ans.text) ;
+  }
+  memset(big, 'y', sizeof(big)) ;
+  s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  if (ndelay_on(s) < 0 || fd_write(s, big, sizeof(big)) <= 0) { fd_close(s) ; return FAIL("harness: unable to send 64 KiB") ; }
+  if (!h_eof_fd(s, H_LONG)) { fd_close(s) ; return FAIL("a 64 KiB foreign payload: the head did not drop the client") ; }
+  fd_close(s) ;
+  if (h->p->done) return FAIL("the head died: ", h_status(h->p)) ;
+  if (!h_nfds_back(h->p, nfds, H_LONG)) return 0 ;
+  return serves(h, "afterhostile") ;
+}
+
+ /* 200 connections at once, each sending a request with no fd: all of them
+    answered, the head's memory bounded, and then a real program served.
+    The head's terminal is not read meanwhile, as when its screen is not
+    drained: only rate-limiting its warnings keeps it from blocking on
+    stderr. Past the second, the next warning says how many were held back. */
+static int t_flood_200 (void)
+{
+  char req[PTYSPLIT_REQUEST_MAX] ;
+  size_t len = ptysplit_request_pack(req, getpid(), "flood") ;
+  int s[200] ;
+  unsigned int i, n = 0, answered = 0 ;
+  unsigned long rss0, rss1 ;
+  size_t from ;
+  int nfds ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  nfds = h_nfds(h->p->pid) ;
+  rss0 = h_rss(h->p->pid) ;
+  for (; n < 200 ; n++)
+  {
+    s[n] = h_connect(sock) ;
+    if (s[n] < 0) break ;
+    if (ptysplit_sendfds(s[n], req, len, 0, 0) != (ssize_t)len) { n++ ; break ; }
+  }
+  for (i = 0 ; i < n ; i++)
+  {
+    ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+    if (h_answer(s[i], &ans, H_LONG) > 0 && !ans.accepted) answered++ ;
+    fd_close(s[i]) ;
+  }
+  rss1 = h_rss(h->p->pid) ;
+  if (n < 200) return FAIL("only ", h_u(n), " of 200 connections went through") ;
+  if (answered < 200) return FAIL("only ", h_u(answered), " of 200 clients got a refusal") ;
+  if (rss1 > rss0 + 512) return FAIL("the head's RSS grew from ", h_u(rss0), " kB to ", h_u(rss1), " kB") ;
+  if (!h_nfds_back(h->p, nfds, H_LONG)) return 0 ;
+  from = h->screen->len ;
+  h_sleep(1100) ;
+  if (!refused(req, len, 0, 0, "exactly one fd", "a request after the flood")) return 0 ;
+  if (!h_expect(h->screen, from, "warnings about clients in the last second", H_LONG))
+    return FAIL("no warning saying how many warnings were suppressed: ", h_show(h->screen, from)) ;
+  return serves(h, "afterflood") ;
+}
+
+ /* What a ptyexec killed before exec looks like to the head: a master
+    whose client end closes. The session ends cleanly, the next is served. */
+static int t_client_dies_before_exec (void)
+{
+  char req[PTYSPLIT_REQUEST_MAX] ;
+  char name[64] ;
+  size_t len = ptysplit_request_pack(req, getpid(), "dying") ;
+  ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+  int m, c, s, r ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  s = h_connect(sock) ;
+  if (c < 0 || s < 0) { fd_close(m) ; return FAIL("harness: unable to open the client end or connect") ; }
+  if (ptysplit_sendfds(s, req, len, &m, 1) != (ssize_t)len) { fd_close(m) ; fd_close(c) ; fd_close(s) ; return FAIL("harness: unable to send the master") ; }
+  r = h_answer(s, &ans, H_LONG) ;
+  fd_close(s) ; fd_close(m) ; fd_close(c) ;
+  if (r <= 0 || !ans.accepted) return FAIL("the head did not accept a valid master") ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+  return serves(h, "afterdying") ;
+}
+
+ /* The program killed in the middle of its output: the head drains what
+    came, restores its terminal and serves the next one. */
+static int t_program_killed_mid_output (void)
+{
+  char const *prog[] = { "./ptysplit-probe", "flood", "100000000", "km", 0 } ;
+  hhead *h ; hproc *p ; hreport r ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "km", &r)) return 0 ;
+  if (!h_expect(h->screen, r.end, "FLOODSTART", H_LONG)) return FAIL("the flood did not start") ;
+  kill(p->pid, SIGKILL) ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program survived SIGKILL") ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+  if (h->p->done) return FAIL("the head died: ", h_status(h->p)) ;
+  return serves(h, "afterkill") ;
+}
+
+ /* The head killed mid-session: the program gets a hangup. */
+static int t_head_killed (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = probe(0, "echo", "hk", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "hk", &r)) return 0 ;
+  kill(h->p->pid, SIGKILL) ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program did not end after its head was killed") ;
+  if (!h_signalled(p) && h_exitcode(p) == 0) return FAIL("the program ended normally, expected a hangup: ", h_status(p)) ;
+  return 1 ;
+}
+
  /* More silent clients than the head has slots for: ptyexec still gets in. */
 static int t_many_silent_clients (void)
 {
@@ -1671,6 +1833,11 @@ static test const tests[] =
   { .name = "fake-head-junk-answer", .f = &t_fake_head_junk },
   { .name = "fake-head-wedged", .f = &t_fake_head_wedged },
   { .name = "large-output", .f = &t_large_output },
+  { .name = "hostile-payloads", .f = &t_hostile_payloads },
+  { .name = "flood-200-connections", .f = &t_flood_200 },
+  { .name = "client-dies-before-exec", .f = &t_client_dies_before_exec },
+  { .name = "program-killed-mid-output", .f = &t_program_killed_mid_output },
+  { .name = "head-killed-mid-session", .f = &t_head_killed },
   { .name = "stalled-viewer-backpressure", .f = &t_stalled_viewer },
   { .name = "stalled-viewer-drop-n", .f = &t_stalled_viewer_n },
   { .name = 0, .f = 0 }
