@@ -3,7 +3,7 @@
 #
 
 src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
-src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
+src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/config.h src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
 src/ptysplit/ptysplit_answer_pack.o src/ptysplit/ptysplit_answer_pack.lo: src/ptysplit/ptysplit_answer_pack.c src/include/ptysplit/protocol.h
 src/ptysplit/ptysplit_answer_parse.o src/ptysplit/ptysplit_answer_parse.lo: src/ptysplit/ptysplit_answer_parse.c src/include/ptysplit/protocol.h
 src/ptysplit/ptysplit_closefds.o src/ptysplit/ptysplit_closefds.lo: src/ptysplit/ptysplit_closefds.c src/include/ptysplit/fdpass.h
@@ -26,7 +26,7 @@ libptysplit.a.xyzzy: src/ptysplit/ptysplit_answer_pack.o src/ptysplit/ptysplit_a
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=
-ptyhead: src/ptysplit/ptyhead.o libptysplit.a.xyzzy -lskarnet
+ptyhead: src/ptysplit/ptyhead.o libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
 ptysplit-probe: EXTRA_LIBS :=
 ptysplit-probe: src/tests/ptysplit-probe.o -lskarnet
 ptysplit-tests: EXTRA_LIBS :=

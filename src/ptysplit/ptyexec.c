@@ -111,29 +111,32 @@ static void deadline_in (tain *deadline, unsigned int ms)
   tain_add_g(deadline, deadline) ;
 }
 
- /* One attempt, or retries with a growing back-off until the deadline. */
-static int connect_head (char const *path, options const *o)
+ /* Sleeps the back-off, capped by the deadline, and grows it. */
+static void backoff_sleep (unsigned int *backoff, tain const *deadline)
 {
-  tain deadline = TAIN_INFINITE ;
-  unsigned int backoff = BACKOFF_MIN_MS ;
-  if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
+  tain wake ;
+  deadline_in(&wake, *backoff) ;
+  if (tain_less(deadline, &wake)) wake = *deadline ;
+  deepsleepuntil_g(&wake) ;
+  *backoff = *backoff << 1 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : *backoff << 1 ;
+}
+
+ /* One attempt, or retries with a growing back-off until the deadline. */
+static int connect_head (char const *path, options const *o, tain const *deadline, unsigned int *backoff)
+{
   for (;;)
   {
-    tain wake ;
     int s = connect_once(path) ;
     if (s >= 0) return s ;
     if (!o->waiting || !connect_retryable(errno))
       strerr_diefusys(111, "connect to a head at ", path) ;
-    if (!tain_future(&deadline))
+    if (!tain_future(deadline))
     {
       char fmt[UINT_FMT] ;
       fmt[uint_fmt(fmt, o->timeout)] = 0 ;
       strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
     }
-    deadline_in(&wake, backoff) ;
-    if (tain_less(&deadline, &wake)) wake = deadline ;
-    deepsleepuntil_g(&wake) ;
-    backoff = backoff << 1 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff << 1 ;
+    backoff_sleep(backoff, deadline) ;
   }
 }
 
@@ -212,7 +215,28 @@ static void handshake (int s, int m, char const *path, char const *prog, ptyspli
     strerr_diefusys(111, "send the terminal to the head at ", path) ;
   }
   read_answer(s, path, &deadline, ans, sendfailed) ;
-  if (!ans->accepted) strerr_dief(111, "the head at ", path, " refused: ", ans->text) ;
+}
+
+ /* Connects, checks and hands the master over. With -t, a head that
+    answers busy is still draining the previous program (a supervisor
+    restarts it within a second): it is retried until the deadline, like
+    a head that is not listening yet. Any other refusal is final. */
+static void attach (int m, char const *path, char const *prog, options const *o, ptysplit_answer *ans)
+{
+  tain deadline = TAIN_INFINITE ;
+  unsigned int backoff = BACKOFF_MIN_MS ;
+  if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
+  for (;;)
+  {
+    int s = connect_head(path, o, &deadline, &backoff) ;
+    check_head(s, path, &o->uids) ;
+    handshake(s, m, path, prog, ans) ;
+    fd_close(s) ;
+    if (ans->accepted) return ;
+    if (!o->waiting || strcmp(ans->text, "busy") || !tain_future(&deadline))
+      strerr_dief(111, "the head at ", path, " refused: ", ans->text) ;
+    backoff_sleep(&backoff, &deadline) ;
+  }
 }
 
 static void apply_answer (int t, ptysplit_answer const *ans)
@@ -260,7 +284,7 @@ int main (int argc, char const *const *argv)
   ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
   char ttyname[PTYSPLIT_PTYNAME_MAX] ;
   char const *path ;
-  int errfd, m, t, s ;
+  int errfd, m, t ;
   PROG = "ptyexec" ;
   parse_options(&argc, &argv, &o) ;
   if (argc < 2) dieusage() ;
@@ -285,10 +309,7 @@ int main (int argc, char const *const *argv)
   become_session_leader() ;
   claim_terminal(t, ttyname) ;
 
-  s = connect_head(path, &o) ;
-  check_head(s, path, &o.uids) ;
-  handshake(s, m, path, argv[1], &ans) ;
-  fd_close(s) ;
+  attach(m, path, argv[1], &o, &ans) ;
   fd_close(m) ;
   apply_answer(t, &ans) ;
   if (verbosity >= 2)

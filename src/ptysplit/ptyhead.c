@@ -26,14 +26,19 @@
 #include <skalibs/posixplz.h>
 #include <skalibs/error.h>
 
+#include <ptysplit/config.h>
 #include <ptysplit/protocol.h>
 #include <ptysplit/pty.h>
 #include <ptysplit/fdpass.h>
 #include <ptysplit/uidlist.h>
 
+#ifdef PTYSPLIT_USE_FDHOLDER
+#include <s6/fdholder.h>
+#endif
+
 #include <skalibs/posixishard.h>
 
-#define USAGE "ptyhead [ -1 ] [ -n ] [ -r ] [ -R ] [ -d notif ] [ -m mode ] [ -s ROWSxCOLS ] [ -T term ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
+#define USAGE "ptyhead [ -1 ] [ -n ] [ -r ] [ -R ] [ -d notif ] [ -F fdholder ] [ -m mode ] [ -s ROWSxCOLS ] [ -T term ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* Clients still in their handshake; past this, new ones wait in the backlog. */
@@ -65,9 +70,10 @@ struct options_s
   unsigned int timeout ;
   int notif ;
   char const *term ;
+  char const *holder ;
   ptysplit_uidlist uids ;
 } ;
-#define OPTIONS_ZERO { .once = 0, .replace = 0, .readonly = 0, .dropping = 0, .mode = 0600, .rows = PTYSPLIT_DEFAULT_ROWS, .cols = PTYSPLIT_DEFAULT_COLS, .timeout = 2000, .notif = -1, .term = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
+#define OPTIONS_ZERO { .once = 0, .replace = 0, .readonly = 0, .dropping = 0, .mode = 0600, .rows = PTYSPLIT_DEFAULT_ROWS, .cols = PTYSPLIT_DEFAULT_COLS, .timeout = 2000, .notif = -1, .term = 0, .holder = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
 
  /* A byte queue between a reader and a writer: data lives in [start, end). */
 typedef struct queue_s queue, *queue_ref ;
@@ -318,6 +324,134 @@ static void resize_master (void)
 }
 
 
+ /* A program redraws its screen when its size changes: a change and
+    back makes it repaint what -n dropped or what an adopted session
+    showed on a head that is gone. */
+static void force_repaint (void)
+{
+  struct winsize ws ;
+  if (ioctl(sess.master, TIOCGWINSZ, &ws) < 0) return ;
+  ptysplit_pty_setsize(sess.master, ws.ws_row, ws.ws_col > 1 ? ws.ws_col - 1 : ws.ws_col + 1, ws.ws_xpixel, ws.ws_ypixel) ;
+  ptysplit_pty_setsize(sess.master, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel) ;
+}
+
+ /* -F: a copy of the master parked in an s6-fdholderd keeps the
+    program's terminal open when the head dies; the next head with -F
+    picks it up. Every operation is one short connection with a deadline,
+    so a dead holder costs a warning, never the session. */
+
+#define HOLDER_TIMEOUT 1000
+#define HOLDER_PREFIX "ptyhead:"
+
+#ifdef PTYSPLIT_USE_FDHOLDER
+
+static char holder_id[S6_FDHOLDER_ID_SIZE + 1] ;
+
+ /* The identifier: the prefix and the absolute path of our socket. */
+static void holder_init (void)
+{
+  size_t plen = sizeof(HOLDER_PREFIX) - 1 ;
+  size_t len = strlen(sockpath) ;
+  size_t dlen = 0 ;
+  memcpy(holder_id, HOLDER_PREFIX, plen) ;
+  if (sockpath[0] != '/')
+  {
+    if (!getcwd(holder_id + plen, sizeof(holder_id) - plen - 1))
+      strerr_diefusys(111, "get the working directory, to name the socket in the fd holder") ;
+    dlen = strlen(holder_id + plen) ;
+    holder_id[plen + dlen++] = '/' ;
+  }
+  if (plen + dlen + len > S6_FDHOLDER_ID_SIZE)
+    strerr_dief(100, "socket path too long to name it in the fd holder: ", sockpath) ;
+  memcpy(holder_id + plen + dlen, sockpath, len + 1) ;
+}
+
+static int holder_connect (s6_fdholder_t *a, tain *deadline)
+{
+  tain_now_g() ;
+  tain_from_millisecs(deadline, HOLDER_TIMEOUT) ;
+  tain_add_g(deadline, deadline) ;
+  return s6_fdholder_start_g(a, opt.holder, deadline) ;
+}
+
+static void holder_delete (void)
+{
+  s6_fdholder_t a = S6_FDHOLDER_ZERO
+  tain deadline ;
+  if (!opt.holder) return ;
+  if (!holder_connect(&a, &deadline))
+  {
+    strerr_warnwusys("connect to the fd holder at ", opt.holder, " to delete ", holder_id) ;
+    return ;
+  }
+  if (!s6_fdholder_delete_g(&a, holder_id, &deadline) && errno != ENOENT)
+    strerr_warnwusys("delete ", holder_id, " from the fd holder at ", opt.holder) ;
+  s6_fdholder_end(&a) ;
+}
+
+ /* Replaces whatever the holder had under our name with this master. */
+static void holder_store (int master)
+{
+  s6_fdholder_t a = S6_FDHOLDER_ZERO
+  tain deadline, limit ;
+  if (!opt.holder) return ;
+  if (!holder_connect(&a, &deadline))
+  {
+    strerr_warnwusys("connect to the fd holder at ", opt.holder, " to store ", holder_id) ;
+    return ;
+  }
+  tain_add_g(&limit, &tain_infinite_relative) ;
+  if (!s6_fdholder_delete_g(&a, holder_id, &deadline) && errno != ENOENT)
+    strerr_warnwusys("delete the previous ", holder_id, " from the fd holder at ", opt.holder) ;
+  else if (!s6_fdholder_store_g(&a, master, holder_id, &limit, &deadline))
+    strerr_warnwusys("store ", holder_id, " in the fd holder at ", opt.holder) ;
+  s6_fdholder_end(&a) ;
+}
+
+ /* At start-up: the holder must answer; a master it holds for us is
+    the current session at once, sized and made to repaint. */
+static void holder_adopt (void)
+{
+  s6_fdholder_t a = S6_FDHOLDER_ZERO
+  tain deadline ;
+  struct winsize ws ;
+  int fd, r ;
+  if (!opt.holder) return ;
+  holder_init() ;
+  if (!holder_connect(&a, &deadline))
+    diecleanusys(111, "connect to the fd holder at ", opt.holder) ;
+  fd = s6_fdholder_retrieve_g(&a, holder_id, &deadline) ;
+  if (fd < 0 && errno != ENOENT)
+    diecleanusys(111, "retrieve ", holder_id, " from the fd holder at ", opt.holder) ;
+  s6_fdholder_end(&a) ;
+  if (fd < 0) return ;
+  r = ptysplit_pty_ismaster(fd) ;
+  if (r <= 0)
+  {
+    strerr_warnw("the fd holder had something else than a PTY master under ", holder_id, ": deleting it") ;
+    fd_close(fd) ;
+    holder_delete() ;
+    return ;
+  }
+  terminal_size(&ws) ;
+  ptysplit_pty_setsize(fd, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel) ;
+  session_start(fd, "adopted from the fd holder", 0) ;
+  force_repaint() ;
+}
+
+#else
+
+static void holder_adopt (void)
+{
+  if (opt.holder) strerr_dief(100, "-F: this ptyhead was built without s6-fdholder support (libs6-dev was missing at build time)") ;
+}
+
+static void holder_store (int master) { (void)master ; }
+static void holder_delete (void) { }
+
+#endif
+
+
  /* clients in their handshake */
 
  /* A flood of bad clients must not flood the operator's terminal, nor
@@ -407,10 +541,15 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
       return ;
     }
   }
-  if (sess.master >= 0) session_end() ;
+  if (sess.master >= 0)
+  {
+    session_end() ;
+    holder_delete() ;
+  }
   c->nfds = 0 ;
   client_drop(c) ;
   session_start(fd, name, pid) ;
+  holder_store(fd) ;
 }
 
 static void client_serve_request (client *c, ptysplit_request const *req)
@@ -535,28 +674,21 @@ static void handle_signals (void)
   }
 }
 
- /* -n: the program redraws what was dropped when its size changes. */
-static void force_repaint (void)
-{
-  struct winsize ws ;
-  if (verbosity >= 2)
-  {
-    char fmt[UINT64_FMT] ;
-    fmt[uint64_fmt(fmt, sess.dropped)] = 0 ;
-    strerr_warni("dropped ", fmt, " bytes of output while the terminal was not reading") ;
-  }
-  sess.dropped = 0 ;
-  if (ioctl(sess.master, TIOCGWINSZ, &ws) < 0) return ;
-  ptysplit_pty_setsize(sess.master, ws.ws_row, ws.ws_col > 1 ? ws.ws_col - 1 : ws.ws_col + 1, ws.ws_xpixel, ws.ws_ypixel) ;
-  ptysplit_pty_setsize(sess.master, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel) ;
-}
-
 static void stdout_write (void)
 {
   if (queue_flush(&outq, 1) < 0 && !error_isagain(errno))
     diecleanusys(111, "write to stdout") ;
   if (sess.dropped && sess.master >= 0 && !sess.hungup && queue_len(&outq) < outq.size / 2)
+  {
+    if (verbosity >= 2)
+    {
+      char fmt[UINT64_FMT] ;
+      fmt[uint64_fmt(fmt, sess.dropped)] = 0 ;
+      strerr_warni("dropped ", fmt, " bytes of output while the terminal was not reading") ;
+    }
+    sess.dropped = 0 ;
     force_repaint() ;
+  }
 }
 
  /* -n with a full queue: read and count, so the program never blocks. */
@@ -605,6 +737,7 @@ static void session_maybe_finish (void)
 {
   if (sess.master < 0 || !sess.hungup || queue_len(&outq)) return ;
   session_end() ;
+  holder_delete() ;
   if (opt.once)
   {
     teardown() ;
@@ -679,7 +812,7 @@ static void parse_options (int *argc, char const *const **argv)
   subgetopt l = SUBGETOPT_ZERO ;
   for (;;)
   {
-    int opt_c = subgetopt_r(*argc, *argv, "1nrRd:m:s:T:t:u:v:", &l) ;
+    int opt_c = subgetopt_r(*argc, *argv, "1nrRd:F:m:s:T:t:u:v:", &l) ;
     if (opt_c == -1) break ;
     switch (opt_c)
     {
@@ -688,6 +821,7 @@ static void parse_options (int *argc, char const *const **argv)
       case 'r' : opt.replace = 1 ; break ;
       case 'R' : opt.readonly = 1 ; break ;
       case 'd' : { unsigned int fd ; if (!uint0_scan(l.arg, &fd)) dieusage() ; opt.notif = fd ; break ; }
+      case 'F' : opt.holder = l.arg ; break ;
       case 'm' : if (!uint0_oscan(l.arg, &opt.mode) || opt.mode > 0777) dieusage() ; break ;
       case 's' : if (!parse_size(l.arg, &opt.rows, &opt.cols)) dieusage() ; break ;
       case 'T' : if (strlen(l.arg) > PTYSPLIT_STRING_MAX) dieusage() ; opt.term = l.arg ; break ;
@@ -754,11 +888,12 @@ int main (int argc, char const *const *argv)
   tain_now_set_stopwatch_g() ;
   spfd = signals_init() ;
   socket_create() ;
+  if (verbosity >= 2) strerr_warni("listening on ", sockpath) ;
+  holder_adopt() ;
   if (opt.notif >= 0)
   {
     fd_write(opt.notif, "\n", 1) ;
     fd_close(opt.notif) ;
   }
-  if (verbosity >= 2) strerr_warni("listening on ", sockpath) ;
   loop(spfd) ;
 }

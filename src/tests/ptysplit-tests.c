@@ -504,6 +504,27 @@ static int t_busy (void)
   return quit(h, p) ;
 }
 
+ /* With -t, busy is retried until the deadline: a supervisor's restart
+    that arrives while the head still drains the old program gets in as
+    soon as it is gone; past the deadline, busy is final. */
+static int t_busy_retry (void)
+{
+  char const *wait_long[] = { "-t", "5000", 0 } ;
+  char const *wait_short[] = { "-t", "300", 0 } ;
+  hhead *h ; hproc *p, *p2, *p3 ; hreport r ;
+  if (!session(&h, &p, 0, 0, "echo", "w1", &r)) return 0 ;
+  p3 = probe(wait_short, "report", "w3", execenv, 0) ;
+  if (!p3 || !exits(p3, 111, "ptyexec -t 300 while a session runs")) return 0 ;
+  if (!has(&p3->errs, "busy", "its message")) return 0 ;
+  p2 = probe(wait_long, "echo", "w2", execenv, 0) ;
+  if (!p2) return 0 ;
+  h_sleep(300) ;
+  if (p2->done) return FAIL("ptyexec -t 5000 gave up while the head was busy: ", h_status(p2), ": ", h_show(&p2->errs, 0)) ;
+  if (!quit(h, p)) return 0 ;
+  if (!report_of(h, p2, r.end, "w2", &r)) return 0 ;
+  return quit(h, p2) ;
+}
+
 static int t_replace (void)
 {
   char const *hopts[] = { "-r", 0 } ;
@@ -1787,6 +1808,7 @@ static test const tests[] =
   { .name = "exec-not-executable", .f = &t_exec_noexec },
   { .name = "exec-path-and-args", .f = &t_exec_path_args },
   { .name = "busy", .f = &t_busy },
+  { .name = "busy-retry", .f = &t_busy_retry },
   { .name = "replace-r", .f = &t_replace },
   { .name = "once-1", .f = &t_once },
   { .name = "readonly-R", .f = &t_readonly },
