@@ -21,7 +21,7 @@ need_packages () {
 }
 
 # What building and testing ptysplit needs.
-BUILD_PACKAGES="gcc make libc6-dev skalibs-dev"
+BUILD_PACKAGES="gcc make libc6-dev skalibs-dev libs6-dev"
 TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim"
 
 build_ptysplit () {

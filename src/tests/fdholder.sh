@@ -1,0 +1,232 @@
+#!/bin/sh
+#
+# ptyhead -F with a real s6-fdholder-daemon: the program outlives its
+# head, a new head adopts it, entries follow the sessions, and the holder
+# being absent or dying is handled. Heads run in a real tmux server.
+# Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
+
+top=$(pwd)
+dir=$(mktemp -d /tmp/ptysplit-fdholder.XXXXXX) || exit 111
+tmux="tmux -S $dir/tmux.sock"
+holder="$dir/holder.sock"
+sock="$dir/head.sock"
+holderpid=
+failed=0
+
+cleanup () {
+  trap - EXIT INT TERM HUP
+  test -n "$holderpid" && kill "$holderpid" 2>/dev/null
+  $tmux kill-server >/dev/null 2>&1
+  pkill -9 -f "$dir/" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+pass () { echo "PASS: $1" ; }
+fail () { echo "FAIL: $1: $2" ; failed=1 ; }
+skip () { echo "SKIP: $1: $2" ; }
+
+# until_true COMMAND...: polls the command, 10 s at most.
+until_true () {
+  i=0
+  until "$@" >/dev/null 2>&1 ; do
+    i=$((i + 1)) ; test $i -gt 100 && return 1
+    sleep 0.1
+  done
+}
+
+screen_of () { $tmux capture-pane -p -S - -t "$1" 2>/dev/null ; }
+shows () { screen_of "$1" | grep -q -- "$2" ; }
+entries () { s6-fdholder-list "$holder" 2>/dev/null | grep -c . ; }
+holder_empty () { test "$(entries)" = 0 ; }
+holder_has () { s6-fdholder-list "$holder" 2>/dev/null | grep -qx "ptyhead:$sock" ; }
+nfds () { ls "/proc/$1/fd" 2>/dev/null | wc -l ; }
+gone () { ! kill -0 "$1" 2>/dev/null ; }
+gone_cmd () { ! pgrep -x -f "$1" >/dev/null ; }
+
+for need in s6-fdholder-daemon s6-fdholder-list tmux bash ; do
+  command -v $need >/dev/null 2>&1 || { skip "fd holder" "$need is not installed" ; exit 0 ; }
+done
+if ! ./ptyhead -F /nonexistent "$dir/probe.sock" 2>&1 | grep -q "connect to the fd holder" ; then
+  skip "fd holder" "this ptyhead was built without -F (libs6-dev missing at configure time)"
+  exit 0
+fi
+
+# A holder that lets root store, retrieve, delete and list ptyhead: ids.
+rules=$dir/rules
+mkdir -p "$rules/uid/0/env" && touch "$rules/uid/0/allow" || exit 111
+echo '^ptyhead:' > "$rules/uid/0/env/S6_FDHOLDER_STORE_REGEX"
+echo '^ptyhead:' > "$rules/uid/0/env/S6_FDHOLDER_RETRIEVE_REGEX"
+echo 1 > "$rules/uid/0/env/S6_FDHOLDER_LIST"
+start_holder () {
+  s6-fdholder-daemon -i "$rules" "$holder" 2>>"$dir/holder.err" &
+  holderpid=$!
+  until_true s6-fdholder-list "$holder"
+}
+
+# start_head NAME [OPTIONS...]: a head with -F in its own tmux window.
+start_head () {
+  name=$1 ; shift
+  if $tmux has-session 2>/dev/null ; then
+    $tmux new-window -d -n "$name" "exec $top/ptyhead -F $holder $* $sock 2>>$dir/$name.err"
+  else
+    $tmux new-session -d -s main -n "$name" -x 80 -y 24 "exec $top/ptyhead -F $holder $* $sock 2>>$dir/$name.err"
+  fi
+  $tmux set-option -t "main:$name" remain-on-exit on >/dev/null
+  until_true test -S "$sock"
+}
+headpid () { $tmux display -p -t "main:$1" '#{pane_pid}' ; }
+
+# The counter: a line every 0.1 s, WINCH with the size on SIGWINCH, GOT
+# for every line typed.
+cat > "$dir/counter" <<'EOF'
+#!/bin/bash
+trap 'echo "WINCH $(stty size)"' WINCH
+i=0
+while : ; do
+  i=$((i + 1))
+  echo "count $i"
+  if read -r -t 0.1 line ; then echo "GOT $line" ; fi
+done
+EOF
+chmod 0755 "$dir/counter"
+
+# prog ARGS...: ptyexec in the background, as a supervisor would start it.
+prog () {
+  setsid "$top/ptyexec" -t 5000 "$sock" "$@" </dev/null >>"$dir/ptyexec.out" 2>&1 &
+  progpid=$!
+}
+
+numbers () { screen_of "main:$1" | sed -n 's/^count \([0-9]*\)$/\1/p' ; }
+consecutive () {
+  awk 'NR > 1 && $1 != prev + 1 { bad = 1 } { prev = $1 } END { exit bad }'
+}
+
+# 1. Holder absent at start-up: 111, saying so.
+out=$("$top/ptyhead" -F "$dir/no-holder.sock" "$sock" 2>&1) ; code=$?
+if test $code = 111 && echo "$out" | grep -q "unable to connect to the fd holder at $dir/no-holder.sock" ; then
+  pass "fd holder absent at start-up: 111 with a clear message"
+else
+  fail "fd holder absent at start-up" "exit $code, said: $out"
+fi
+test -e "$sock" && fail "fd holder absent at start-up" "the socket was left behind"
+
+start_holder || { fail "fd holder" "s6-fdholder-daemon did not start" ; exit 1 ; }
+
+# 2. The program survives the head; a new head adopts it.
+start_head h1
+prog "$dir/counter"
+if until_true shows main:h1 "count 5" && until_true holder_has ; then
+  pass "-F: the session's master is stored as ptyhead:$sock"
+else
+  fail "-F store" "screen: $(screen_of main:h1 | tail -3) holder: $(s6-fdholder-list "$holder" 2>&1)"
+fi
+kill -9 "$(headpid h1)"
+sleep 2
+last=$(numbers h1 | tail -n 1)
+if kill -0 "$progpid" 2>/dev/null && pgrep -f "$dir/counter" >/dev/null ; then
+  pass "-F: the program is alive 2 s after kill -9 of its head"
+else
+  fail "-F survival" "the program died with its head"
+fi
+start_head h2
+if until_true shows main:h2 "WINCH 24 80" ; then
+  pass "-F: the new head adopts the program, which gets a SIGWINCH to repaint"
+else
+  fail "-F adoption" "no WINCH on the new head: $(screen_of main:h2 | tail -5)"
+fi
+until_true shows main:h2 "count $((last + 30))"
+first=$(numbers h2 | head -n 1)
+if test -n "$last" && test "$first" = $((last + 1)) && numbers h2 | consecutive ; then
+  pass "-F: the counter goes on with no gap (old head's last $last, new head's first $first)"
+else
+  fail "-F continuity" "old head's last: $last, new head's first: $first; new screen: $(screen_of main:h2 | head -5 | tr "\n" "|")"
+fi
+$tmux send-keys -t main:h2 "typed-after-adoption" Enter
+if until_true shows main:h2 "GOT typed-after-adoption" ; then
+  pass "-F: keys typed on the new head reach the adopted program"
+else
+  fail "-F keys" "$(screen_of main:h2 | tail -5)"
+fi
+
+# 3. The program's normal exit removes the entry.
+pkill -f "$dir/counter"
+if until_true holder_empty ; then
+  pass "-F: the program's exit deletes the holder entry"
+else
+  fail "-F delete on exit" "holder: $(s6-fdholder-list "$holder" 2>&1)"
+fi
+kill "$(headpid h2)" 2>/dev/null
+
+# 4. -r moves the entry to the new master.
+rm -f "$dir/ptyexec.out"
+start_head h3 -r
+prog sh -c 'echo first-program ; exec sleep 101'
+until_true shows main:h3 first-program
+prog sh -c 'echo second-program ; exec sleep 102'
+until_true shows main:h3 second-program
+n=$(entries)
+kill -9 "$(headpid h3)"
+start_head h4
+if test "$n" = 1 && until_true holder_has && until_true gone_cmd "sleep 101" && pgrep -x -f "sleep 102" >/dev/null ; then
+  pass "-r: one entry, moved to the new program's master (the old one hung up, the new one survived its head)"
+else
+  fail "-r" "$n entries: $(s6-fdholder-list "$holder" 2>&1); sleep 101: $(pgrep -f "sleep 101"), sleep 102: $(pgrep -f "sleep 102")"
+fi
+pkill -x -f "sleep 102"
+until_true holder_empty
+kill "$(headpid h4)" 2>/dev/null
+until_true test ! -e "$sock"
+
+# 5. 100 sessions: nothing left in the holder, no fd growth in the head.
+start_head h5
+hp=$(headpid h5)
+before=$(nfds "$hp")
+i=0 ; bad=0
+while test $i -lt 100 ; do
+  "$top/ptyexec" -t 5000 "$sock" true </dev/null >/dev/null 2>&1 || bad=$((bad + 1))
+  i=$((i + 1))
+done
+until_true holder_empty
+after=$(nfds "$hp")
+if test $bad = 0 && holder_empty && test "$before" = "$after" ; then
+  pass "-F: 100 sessions leave nothing in the holder and the head's fds at $after"
+else
+  fail "-F 100 sessions" "$bad failed, holder: $(entries) entries, head fds $before -> $after"
+fi
+
+# 6. The holder dies mid-session: a warning, the session goes on, and
+#    the next session is still served.
+prog "$dir/counter"
+until_true shows main:h5 "count 3"
+kill "$holderpid" ; wait "$holderpid" 2>/dev/null ; holderpid=
+$tmux send-keys -t main:h5 "after-holder-death" Enter
+ok=1
+until_true shows main:h5 "GOT after-holder-death" || ok=0
+pkill -f "$dir/counter"
+until_true grep -q "unable to connect to the fd holder" "$dir/h5.err" || ok=0
+prog sh -c 'echo served-without-holder ; exec sleep 1'
+until_true shows main:h5 served-without-holder || ok=0
+if test $ok = 1 && ! gone "$hp" ; then
+  pass "-F: the holder dying mid-session costs a warning, never the session"
+else
+  fail "-F holder death" "screen: $(screen_of main:h5 | tail -3) stderr: $(cat "$dir/h5.err")"
+fi
+
+# 7. Built without libs6: -F dies 100 saying so.
+build=$dir/build
+mkdir -p "$build" && (cd "$top" && git ls-files 2>/dev/null || find . -path ./.git -prune -o -type f -print) > "$dir/files"
+if (cd "$top" && tar cf - $(cat "$dir/files")) | (cd "$build" && tar xf -) 2>/dev/null \
+  && (cd "$build" && ./configure --disable-fdholder >/dev/null && make ptyhead >/dev/null 2>&1) ; then
+  out=$("$build/ptyhead" -F "$holder" "$dir/nolib.sock" 2>&1) ; code=$?
+  if test $code = 100 && echo "$out" | grep -q "built without s6-fdholder support" ; then
+    pass "built without libs6: ptyhead -F dies 100 saying so"
+  else
+    fail "built without libs6" "exit $code: $out"
+  fi
+else
+  fail "built without libs6" "could not configure and build a copy with --disable-fdholder"
+fi
+
+exit $failed
