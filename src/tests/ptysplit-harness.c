@@ -669,7 +669,11 @@ hhead *h_head (char const *sock, char const *const *opts, char const *const *env
     if (!pipe_cloexec(pout) || !pipe_cloexec(perr)) return 0 ;
     h->screen = &p->outs ;
   }
-  else if (!outer_open(h, rows, cols, flags)) return 0 ;
+  else
+  {
+    if (!outer_open(h, rows, cols, flags)) return 0 ;
+    if (flags & H_OUTPIPE && !pipe_cloexec(pout)) return 0 ;
+  }
   if (!pipe_cloexec(pnotif)) return 0 ;
   p->pid = fork() ;
   if (p->pid < 0) { FAIL("harness: unable to fork: ", strerror(errno)) ; p->done = 1 ; return 0 ; }
@@ -684,7 +688,7 @@ hhead *h_head (char const *sock, char const *const *opts, char const *const *env
     }
     else
     {
-      int src[4] = { h->client, h->client, h->client, pnotif[1] } ;
+      int src[4] = { h->client, flags & H_OUTPIPE ? pout[1] : h->client, h->client, pnotif[1] } ;
       child_fds(src, 4) ;
       if (setsid() < 0) child_die("setsid") ;
       if (ioctl(0, TIOCSCTTY, 0) < 0) child_die("TIOCSCTTY") ;
@@ -697,6 +701,10 @@ hhead *h_head (char const *sock, char const *const *opts, char const *const *env
     if (pin[0] >= 0) { fd_close(pin[0]) ; p->in = pin[1] ; ndelay_on(p->in) ; }
     fd_close(pout[1]) ; p->out = pout[0] ; ndelay_on(p->out) ;
     fd_close(perr[1]) ; p->err = perr[0] ; ndelay_on(p->err) ;
+  }
+  else if (flags & H_OUTPIPE)
+  {
+    fd_close(pout[1]) ; p->out = pout[0] ; ndelay_on(p->out) ;
   }
   h_deadline(&d, H_LONG) ;
   for (;;)

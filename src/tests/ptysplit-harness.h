@@ -26,7 +26,7 @@
 #define H_SETPGID 0x0002            /* the child leads a new process group */
 #define H_NOBODY 0x0004             /* the child runs as nobody */
 #define H_INPIPE 0x0008             /* stdin is a pipe from the harness (else /dev/null) */
-#define H_OUTPIPE 0x0010            /* stdout is a pipe to the harness (else /dev/null) */
+#define H_OUTPIPE 0x0010            /* stdout is a pipe to the harness (else /dev/null; a head: else its terminal) */
 #define H_NOTTY 0x0020              /* head: stdin and stdout pipes instead of a terminal */
 #define H_NULLIN 0x0040             /* head with H_NOTTY: stdin is /dev/null */
 #define H_NONBLOCK 0x0080           /* head: its terminal starts with O_NONBLOCK */

@@ -38,6 +38,7 @@
 #include "ptysplit-harness.h"
 
 #define FLOOD_BYTES 1048576
+#define STALL_BYTES (16 << 20)       /* what a program writes at a frozen viewer */
 
 static char sock[128] ;
 static char const *headenv[] = { "TERM=xterm-test", 0 } ;
@@ -866,6 +867,28 @@ static int t_viewer_gone (void)
   if (!gone(sock, "after the head exited")) return 0 ;
   if (!h_wait(p, H_LONG)) return FAIL("the program still runs 5 s after its head died") ;
   if (h_signalled(p) != SIGHUP) return FAIL("the program should have got SIGHUP, it ", h_status(p)) ;
+  return 1 ;
+}
+
+
+ /* The head's stdout closes under it (a pipe whose reader died): EPIPE
+    is fatal, 111, and the terminal on its stdin is restored first. */
+static int t_stdout_epipe (void)
+{
+  char const *prog[] = { "./ptysplit-probe", "flood", "100000000", "ep", 0 } ;
+  hhead *h = h_head(sock, 0, headenv, H_OUTPIPE, 37, 101) ;
+  hproc *p ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !h_expect(&h->p->outs, 0, "FLOODSTART", H_LONG)) return FAIL("the program's output did not reach the head's stdout pipe") ;
+  if (!h_israw(h)) return 0 ;
+  fd_close(h->p->out) ;
+  h->p->out = -1 ;
+  if (!exits(h->p, 111, "ptyhead whose stdout pipe closed")) return 0 ;
+  if (!has(h->screen, "write to stdout", "its last words on its terminal")) return 0 ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+  if (!gone(sock, "after the head died")) return 0 ;
+  if (!h_wait(p, H_LONG)) return FAIL("the program still runs 5 s after its head died") ;
   return 1 ;
 }
 
@@ -1724,7 +1747,7 @@ static int t_stalled_viewer (void)
   char const *prog[] = { "./ptysplit-probe", "floodecho", bytes, "sv", done, 0 } ;
   hhead *h ; hproc *p ; hreport r ;
   size_t start, end ;
-  bytes[uint_fmt(bytes, FLOOD_BYTES)] = 0 ;
+  bytes[uint_fmt(bytes, STALL_BYTES)] = 0 ;
   h = h_head(sock, 0, headenv, 0, 37, 101) ;
   if (!h) return 0 ;
   p = h_ptyexec(sock, 0, prog, execenv, 0) ;
@@ -1732,7 +1755,7 @@ static int t_stalled_viewer (void)
   h->paused = 1 ;
   if (!h_type(h, "go\r")) return 0 ;
   h_sleep(1000) ;
-  if (exists(done)) return FAIL("the program wrote 1 MiB while nobody read the head's terminal: output was not held back") ;
+  if (exists(done)) return FAIL("the program wrote 16 MiB while nobody read the head's terminal: output was not held back") ;
   if (p->done) return FAIL("the program died during the stall: ", h_status(p)) ;
   h->paused = 0 ;
   if (!h_expect(h->screen, r.end, "FLOODEND", 20000))
@@ -1740,21 +1763,21 @@ static int t_stalled_viewer (void)
   start = h_find(h->screen, r.end, "FLOODSTART\r\n") ;
   end = h_find(h->screen, r.end, "\r\nFLOODEND") ;
   if (start == (size_t)-1 || end < start + 12) return FAIL("no FLOODSTART before FLOODEND") ;
-  if (end - start - 12 != FLOOD_BYTES) return FAIL("expected ", h_u(FLOOD_BYTES), " bytes of output, got ", h_u(end - start - 12), ": output was lost") ;
+  if (end - start - 12 != STALL_BYTES) return FAIL("expected ", h_u(STALL_BYTES), " bytes of output, got ", h_u(end - start - 12), ": output was lost") ;
   if (!exists(done)) return FAIL("the program did not finish its output") ;
   return quit(h, p) ;
 }
 
 static int t_stalled_viewer_n (void)
 {
-  char const *hopts[] = { "-n", 0 } ;
+  char const *hopts[] = { "-n", "-v", "2", 0 } ;
   char bytes[UINT_FMT] ;
   char const *done = h_path("flood-done") ;
   char const *prog[] = { "./ptysplit-probe", "floodecho", bytes, "svn", done, 0 } ;
   hhead *h ; hproc *p ; hreport r ;
   size_t from ;
   tain d ;
-  bytes[uint_fmt(bytes, FLOOD_BYTES)] = 0 ;
+  bytes[uint_fmt(bytes, STALL_BYTES)] = 0 ;
   h = h_head(sock, hopts, headenv, 0, 37, 101) ;
   if (!h) return 0 ;
   p = h_ptyexec(sock, 0, prog, execenv, 0) ;
@@ -1767,6 +1790,8 @@ static int t_stalled_viewer_n (void)
   h->paused = 0 ;
   if (!h_expect(h->screen, r.end, "WINCH 37 101", H_LONG))
     return FAIL("ptyhead -n: no repaint (SIGWINCH) after the viewer came back; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
+  if (!h_expect(h->screen, r.end, "bytes of output while the terminal was not reading", H_LONG))
+    return FAIL("ptyhead -n -v 2: no line saying how much output was dropped") ;
   from = h->screen->len ;
   if (!h_type(h, "ping\r") || !shows(h, from, "GOT ping", "the session after the stall")) return 0 ;
   return quit(h, p) ;
@@ -1832,6 +1857,7 @@ static test const tests[] =
   { .name = "head-sigint", .f = &t_head_sigint },
   { .name = "head-sighup", .f = &t_head_sighup },
   { .name = "viewer-terminal-gone", .f = &t_viewer_gone },
+  { .name = "head-stdout-epipe", .f = &t_stdout_epipe },
   { .name = "road-session-leader", .f = &t_road_session_leader },
   { .name = "road-group-leader", .f = &t_road_group_leader },
   { .name = "road-plain-child", .f = &t_road_plain },
