@@ -14,15 +14,17 @@ src/ptysplit/ptysplit_recvfds.o src/ptysplit/ptysplit_recvfds.lo: src/ptysplit/p
 src/ptysplit/ptysplit_request_pack.o src/ptysplit/ptysplit_request_pack.lo: src/ptysplit/ptysplit_request_pack.c src/include/ptysplit/protocol.h
 src/ptysplit/ptysplit_request_parse.o src/ptysplit/ptysplit_request_parse.lo: src/ptysplit/ptysplit_request_parse.c src/include/ptysplit/protocol.h
 src/ptysplit/ptysplit_sendfds.o src/ptysplit/ptysplit_sendfds.lo: src/ptysplit/ptysplit_sendfds.c src/include/ptysplit/fdpass.h
+src/ptysplit/ptysplit_textlog.o src/ptysplit/ptysplit_textlog.lo: src/ptysplit/ptysplit_textlog.c src/include/ptysplit/textlog.h
 src/ptysplit/ptysplit_uidlist_add.o src/ptysplit/ptysplit_uidlist_add.lo: src/ptysplit/ptysplit_uidlist_add.c src/include/ptysplit/uidlist.h
 src/ptysplit/ptysplit_uidlist_allows.o src/ptysplit/ptysplit_uidlist_allows.lo: src/ptysplit/ptysplit_uidlist_allows.c src/include/ptysplit/uidlist.h
 src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-target.lo: src/tests/ptysplit-fuzz-target.c src/include/ptysplit/protocol.h
+src/tests/ptysplit-fuzz-textlog.o src/tests/ptysplit-fuzz-textlog.lo: src/tests/ptysplit-fuzz-textlog.c src/include/ptysplit/textlog.h
 src/tests/ptysplit-harness.o src/tests/ptysplit-harness.lo: src/tests/ptysplit-harness.c src/include/ptysplit/protocol.h src/tests/ptysplit-harness.h
 src/tests/ptysplit-probe.o src/tests/ptysplit-probe.lo: src/tests/ptysplit-probe.c
 src/tests/ptysplit-tests.o src/tests/ptysplit-tests.lo: src/tests/ptysplit-tests.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/tests/ptysplit-harness.h
-src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
+src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
 
-libptysplit.a.xyzzy: src/ptysplit/ptysplit_answer_pack.o src/ptysplit/ptysplit_answer_parse.o src/ptysplit/ptysplit_closefds.o src/ptysplit/ptysplit_pty_ismaster.o src/ptysplit/ptysplit_pty_open.o src/ptysplit/ptysplit_pty_setsize.o src/ptysplit/ptysplit_recvfds.o src/ptysplit/ptysplit_request_pack.o src/ptysplit/ptysplit_request_parse.o src/ptysplit/ptysplit_sendfds.o src/ptysplit/ptysplit_uidlist_add.o src/ptysplit/ptysplit_uidlist_allows.o
+libptysplit.a.xyzzy: src/ptysplit/ptysplit_answer_pack.o src/ptysplit/ptysplit_answer_parse.o src/ptysplit/ptysplit_closefds.o src/ptysplit/ptysplit_pty_ismaster.o src/ptysplit/ptysplit_pty_open.o src/ptysplit/ptysplit_pty_setsize.o src/ptysplit/ptysplit_recvfds.o src/ptysplit/ptysplit_request_pack.o src/ptysplit/ptysplit_request_parse.o src/ptysplit/ptysplit_sendfds.o src/ptysplit/ptysplit_textlog.o src/ptysplit/ptysplit_uidlist_add.o src/ptysplit/ptysplit_uidlist_allows.o
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=
@@ -32,5 +34,5 @@ ptysplit-probe: src/tests/ptysplit-probe.o -lskarnet
 ptysplit-tests: EXTRA_LIBS :=
 ptysplit-tests: src/tests/ptysplit-tests.o src/tests/ptysplit-harness.o libptysplit.a.xyzzy -lskarnet
 ptysplit-unit: EXTRA_LIBS :=
-ptysplit-unit: src/tests/ptysplit-unit.o src/tests/ptysplit-fuzz-target.o libptysplit.a.xyzzy -lskarnet
+ptysplit-unit: src/tests/ptysplit-unit.o src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-textlog.o libptysplit.a.xyzzy -lskarnet
 INTERNAL_LIBS := libptysplit.a.xyzzy

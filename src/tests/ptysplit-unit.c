@@ -24,15 +24,19 @@
 #include <ptysplit/pty.h>
 #include <ptysplit/fdpass.h>
 #include <ptysplit/uidlist.h>
+#include <ptysplit/textlog.h>
 
  /* Unit tests of the internal library: the wire format byte by byte, the
     decoders on every prefix and on bad input, fd passing, the PTY helpers,
-    the uid list, and the fuzz target on seeded inputs.
+    the uid list, the text filter for logs, and the fuzz targets on seeded
+    inputs.
     Prints PASS/FAIL lines for tools/run-tests.sh. */
 
 #define FUZZ_ROUNDS 200000
+#define FUZZ_TEXTLOG_ROUNDS 20000
 
 extern int LLVMFuzzerTestOneInput (uint8_t const *, size_t) ;
+extern int ptysplit_fuzz_textlog (uint8_t const *, size_t) ;
 
 static unsigned int failures = 0 ;
 
@@ -318,7 +322,215 @@ static char const *test_uidlist (void)
 }
 
 
- /* the fuzz target, on seeded inputs, in a child so that an abort is a FAIL */
+
+ /* the text filter for logs */
+
+#define TEXTLOG_INMAX 16384
+
+static char textlog_out[PTYSPLIT_TEXTLOG_OUTMAX(TEXTLOG_INMAX) + PTYSPLIT_TEXTLOG_LINEMAX + 1] ;
+static char textlog_in[TEXTLOG_INMAX] ;
+
+ /* Feeds s in chunks of chunk bytes (0: all at once), each with exactly
+    the documented output room, then flushes if asked.
+    Returns the length of the output, in textlog_out. */
+static size_t textlog_run (char const *s, size_t len, size_t chunk, int flush)
+{
+  ptysplit_textlog st = PTYSPLIT_TEXTLOG_ZERO ;
+  size_t w = 0, pos = 0 ;
+  if (!chunk) chunk = len ? len : 1 ;
+  while (pos < len)
+  {
+    size_t n = len - pos < chunk ? len - pos : chunk ;
+    w += ptysplit_textlog_feed(&st, s + pos, n, textlog_out + w, PTYSPLIT_TEXTLOG_OUTMAX(n)) ;
+    pos += n ;
+  }
+  if (flush) w += ptysplit_textlog_flush(&st, textlog_out + w, PTYSPLIT_TEXTLOG_LINEMAX + 1) ;
+  return w ;
+}
+
+ /* 1 if in gives want, fed whole, byte by byte, and in 2, 3 and 7-byte chunks */
+static int textlog_gives (char const *in, size_t inlen, char const *want, size_t wantlen)
+{
+  static size_t const chunks[5] = { 0, 1, 2, 3, 7 } ;
+  unsigned int i = 0 ;
+  if (inlen > TEXTLOG_INMAX) return 0 ;
+  for (; i < 5 ; i++)
+  {
+    size_t w = textlog_run(in, inlen, chunks[i], 1) ;
+    if (w != wantlen || memcmp(textlog_out, want, w)) return 0 ;
+  }
+  return 1 ;
+}
+
+#define GIVES(in, want) textlog_gives(in, sizeof(in) - 1, want, sizeof(want) - 1)
+
+static char const *test_textlog_plain (void)
+{
+  if (!GIVES("hello world\nsecond line\n", "hello world\nsecond line\n")) return "plain text is not passed through" ;
+  if (!GIVES("caf\xc3\xa9 \xe2\x9c\x93\tend\n\n", "caf\xc3\xa9 \xe2\x9c\x93\tend\n\n")) return "UTF-8, a TAB or an empty line is not passed through" ;
+  if (!GIVES("", "")) return "no input gives some output" ;
+  return 0 ;
+}
+
+static char const *test_textlog_crlf (void)
+{
+  if (!GIVES("one\r\ntwo\r\n\r\nthree\n", "one\ntwo\n\nthree\n")) return "CR LF does not become LF" ;
+  return 0 ;
+}
+
+static char const *test_textlog_colours (void)
+{
+  if (!GIVES("\x1b[1;31mred\x1b[0m\n", "red\n")) return "\\e[1;31m or \\e[0m is not removed" ;
+  if (!GIVES("\x1b[38;5;196ma\x1b[m \x1b[38:2::255:0:0mb\x1b[39;49m\n", "a b\n")) return "a 256-colour or truecolour SGR is not removed" ;
+  return 0 ;
+}
+
+static char const *test_textlog_cursor (void)
+{
+  if (!GIVES("\x1b[H\x1b[2Jtop\x1b[10;5Hleft\x1b[3A\x1b[12Gx\n", "topleftx\n")) return "a cursor move or a screen clear is not removed" ;
+  return 0 ;
+}
+
+static char const *test_textlog_osc (void)
+{
+  if (!GIVES("\x1b]0;my title\x07" "after\n", "after\n")) return "an OSC title ended by BEL is not removed" ;
+  if (!GIVES("\x1b]2;caf\xc3\xa9\x1b\\after\n", "after\n")) return "an OSC title ended by ESC \\ is not removed" ;
+  if (!GIVES("\x1b]8;;http://x/\x1b\\link\x1b]8;;\x1b\\\n", "link\n")) return "an OSC 8 hyperlink is not removed" ;
+  if (!GIVES("\x1b]0;t\x18x\n", "x\n")) return "CAN does not abort an OSC" ;
+  return 0 ;
+}
+
+static char const *test_textlog_strings (void)
+{
+  if (!GIVES("\x1bPq#0;2;0;0;0~-\x1b\\a\x1b_apc\x1b\\b\x1bXsos\x1b\\c\x1b^pm\x07\x1b\\d\n", "abcd\n")) return "a DCS, APC, SOS or PM is not removed" ;
+  if (!GIVES("\x1bP1\n2\x1b\\z\n", "z\n")) return "an LF inside a DCS reaches the log" ;
+  if (!GIVES("a\x1b(Bb\x1b" "7c\x1b" "8d\x1b#8e\x1b=f\x1b>g\x1b cG\n", "abcdefgG\n")) return "a two- or three-byte ESC sequence is not removed" ;
+  return 0 ;
+}
+
+static char const *test_textlog_altscreen (void)
+{
+  if (!GIVES("\x1b[?1049hscreen\x1b[?1049l\x1b[?25l\x1b[?25h\x1b[?1h\x1b=\n", "screen\n")) return "an alternate screen or mode switch is not removed" ;
+  return 0 ;
+}
+
+static char const *test_textlog_progress (void)
+{
+  if (!GIVES("10%\r20%\r30%\n", "30%\n")) return "a progress bar does not give its last state" ;
+  if (!GIVES("100%\r5%\n", "5%0%\n")) return "CR does not overwrite like a terminal" ;
+  if (!GIVES("[1/9] building foo.o\r\x1b[K[9/9] link\n", "[9/9] link\n")) return "CR and \\e[K do not replace the line" ;
+  if (!GIVES("abcdef\x1b[2K\rok\n", "ok\n")) return "\\e[2K does not erase the line" ;
+  if (!GIVES("abcdef\b\b\x1b[1K\n", "     f\n")) return "\\e[1K does not erase up to the cursor" ;
+  if (!GIVES("abc\x1b[2Kx\n", "   x\n")) return "text after \\e[2K is not at the cursor column" ;
+  if (!GIVES("ab\x1b[?2Kc\x1b[0;1Kd\n", "abcd\n")) return "a CSI K with a private marker or two parameters erases" ;
+  if (!GIVES("abcd\b\b\x1b[10Kx\x1b[12Ky\n", "abxy\n")) return "CSI 10 K or CSI 12 K erases" ;
+  return 0 ;
+}
+
+static char const *test_textlog_backspace (void)
+{
+  if (!GIVES("ab\bc\n", "ac\n")) return "BS does not move back one column" ;
+  if (!GIVES("x\b\b\by\n", "y\n")) return "BS goes before column 0" ;
+  if (!GIVES("_\bab\bb\n", "ab\n")) return "overstruck (man page) text is not resolved" ;
+  return 0 ;
+}
+
+static char const *test_textlog_controls (void)
+{
+  if (!GIVES("a\x07" "b\x00\x63\x0e\x0f" "d\x7f" "e\x0b\x0c\x1a\tf\n", "abcde\tf\n")) return "a C0 control, BEL or DEL reaches the log" ;
+  if (!GIVES("\x1b[1\n31mx\n", "\nx\n")) return "an LF inside a CSI does not act" ;
+  return 0 ;
+}
+
+static char const *test_textlog_utf8 (void)
+{
+  if (!GIVES("\xff\xfe \xc3 x\xc3\n", "\xff\xfe \xc3 x\xc3\n")) return "invalid UTF-8 is not passed through" ;
+  if (!GIVES("\x9b" "31mX\x9c\x90\x9d\n", "\x9b" "31mX\x9c\x90\x9d\n")) return "a C1 byte is interpreted" ;
+  if (!GIVES("\x1b\xc3\xa9\x1b[1\xffm\n", "\xc3\xa9\xffm\n")) return "a byte >= 0x80 inside an ESC or CSI sequence is lost" ;
+  return 0 ;
+}
+
+ /* A rich input cut at every point, and fed in chunks of every size */
+static char const *test_textlog_splits (void)
+{
+  static char const in[] = "\x1b[1;31mred\x1b[0m\r\n\x1b]0;title \xc3\xa9\x07" "10%\r\x1b[K20%\n"
+    "\x1b[?1049h\x1b[H\x1b[2Jscreen\x1b[10;5H\x1b[?1049l\x1bPq#0~\x1b\\x\x1b(B\b\by\x1b]2;t\x1b\\\xff\xc3\n\x1b[1" ;
+  static char const want[] = "red\n20%\nscreey\xff\xc3\n" ;
+  char whole[sizeof(want)] ;
+  size_t wlen, i ;
+  if (!GIVES(in, want)) return "the reference input does not give the reference output" ;
+  wlen = textlog_run(in, sizeof(in) - 1, 0, 0) ;
+  memcpy(whole, textlog_out, wlen) ;
+  for (i = 1 ; i < sizeof(in) - 1 ; i++)
+  {
+    ptysplit_textlog st = PTYSPLIT_TEXTLOG_ZERO ;
+    size_t w = ptysplit_textlog_feed(&st, in, i, textlog_out, sizeof(textlog_out)) ;
+    w += ptysplit_textlog_feed(&st, in + i, sizeof(in) - 1 - i, textlog_out + w, sizeof(textlog_out) - w) ;
+    if (w != wlen || memcmp(textlog_out, whole, w)) return "cutting the input in two changes the output" ;
+  }
+  for (i = 1 ; i < sizeof(in) ; i++)
+    if (textlog_run(in, sizeof(in) - 1, i, 0) != wlen || memcmp(textlog_out, whole, wlen)) return "feeding in chunks of some size changes the output" ;
+  return 0 ;
+}
+
+static char const *test_textlog_longline (void)
+{
+  size_t n = 2 * PTYSPLIT_TEXTLOG_LINEMAX + 100, w, i ;
+  memset(textlog_in, 'x', n) ;
+  textlog_in[n] = '\n' ;
+  w = textlog_run(textlog_in, n + 1, 0, 1) ;
+  if (w != n + 3) return "a line of 2 * LINEMAX + 100 bytes is not cut into 3 lines" ;
+  for (i = 0 ; i < w ; i++)
+  {
+    char want = i == PTYSPLIT_TEXTLOG_LINEMAX || i == 2 * PTYSPLIT_TEXTLOG_LINEMAX + 1 || i == w - 1 ? '\n' : 'x' ;
+    if (textlog_out[i] != want) return "a long line is not emitted as it is, with an LF every LINEMAX bytes" ;
+  }
+  w = textlog_run(textlog_in + n - PTYSPLIT_TEXTLOG_LINEMAX, PTYSPLIT_TEXTLOG_LINEMAX + 1, 1, 1) ;
+  if (w != PTYSPLIT_TEXTLOG_LINEMAX + 1 || textlog_out[PTYSPLIT_TEXTLOG_LINEMAX] != '\n') return "a line of exactly LINEMAX bytes is cut" ;
+  w = textlog_run(textlog_in, PTYSPLIT_TEXTLOG_LINEMAX + 1, 0, 1) ;
+  if (w != PTYSPLIT_TEXTLOG_LINEMAX + 3 || textlog_out[PTYSPLIT_TEXTLOG_LINEMAX] != '\n' || textlog_out[w - 2] != 'x' || textlog_out[w - 1] != '\n') return "the flush of a long partial line is wrong" ;
+  return 0 ;
+}
+
+static char const *test_textlog_flush (void)
+{
+  ptysplit_textlog st = PTYSPLIT_TEXTLOG_ZERO ;
+  char buf[64] ;
+  size_t w ;
+  if (ptysplit_textlog_feed(&st, "partial", 7, buf, sizeof(buf))) return "a partial line is emitted before its LF" ;
+  w = ptysplit_textlog_flush(&st, buf, sizeof(buf)) ;
+  if (w != 8 || memcmp(buf, "partial\n", 8)) return "the flush does not emit the partial line and an LF" ;
+  if (ptysplit_textlog_flush(&st, buf, sizeof(buf))) return "a second flush emits something" ;
+  if (ptysplit_textlog_feed(&st, "done\r", 5, buf, sizeof(buf))) return "text before CR is emitted" ;
+  w = ptysplit_textlog_flush(&st, buf, sizeof(buf)) ;
+  if (w != 5 || memcmp(buf, "done\n", 5)) return "the flush after a CR loses the line" ;
+  if (ptysplit_textlog_feed(&st, "x\x1b[3", 5, buf, sizeof(buf))) return "a partial line is emitted before its LF" ;
+  w = ptysplit_textlog_flush(&st, buf, sizeof(buf)) ;
+  if (w != 2 || memcmp(buf, "x\n", 2)) return "the flush during a CSI is wrong" ;
+  w = ptysplit_textlog_feed(&st, "1mred\n", 6, buf, sizeof(buf)) ;
+  if (w != 4 || memcmp(buf, "red\n", 4)) return "the flush loses the parser state" ;
+  return 0 ;
+}
+
+static char const *test_textlog_bound (void)
+{
+  ptysplit_textlog st = PTYSPLIT_TEXTLOG_ZERO ;
+  size_t n = 3 * PTYSPLIT_TEXTLOG_LINEMAX + 5, w, i ;
+  memset(textlog_in, 'y', n) ;
+  if (ptysplit_textlog_feed(&st, textlog_in, PTYSPLIT_TEXTLOG_LINEMAX, textlog_out, sizeof(textlog_out))) return "a full line is emitted before the next byte" ;
+  w = ptysplit_textlog_feed(&st, textlog_in, n, textlog_out, sizeof(textlog_out)) ;
+  if (w != 4 * (PTYSPLIT_TEXTLOG_LINEMAX + 1) || w > PTYSPLIT_TEXTLOG_OUTMAX(n)) return "the output of a long line with a full pending line is not as documented" ;
+  st = (ptysplit_textlog)PTYSPLIT_TEXTLOG_ZERO ;
+  ptysplit_textlog_feed(&st, textlog_in, PTYSPLIT_TEXTLOG_LINEMAX, textlog_out, sizeof(textlog_out)) ;
+  memset(textlog_out, 0x5a, 200) ;
+  w = ptysplit_textlog_feed(&st, textlog_in, n, textlog_out, 100) ;
+  if (w != 100) return "a short output buffer is not filled" ;
+  for (i = 100 ; i < 200 ; i++) if (textlog_out[i] != 0x5a) return "the filter writes past outmax" ;
+  if (st.len > PTYSPLIT_TEXTLOG_LINEMAX || st.col > PTYSPLIT_TEXTLOG_LINEMAX) return "the line buffer grows past LINEMAX" ;
+  return 0 ;
+}
+
+ /* the fuzz targets, on seeded inputs, in a child so that an abort is a FAIL */
 
 static uint32_t rng = 0x2545f491 ;
 
@@ -350,6 +562,45 @@ static void fuzz_rounds (void)
   }
 }
 
+static void fuzz_textlog_rounds (void)
+{
+  static char const *const seeds[] =
+  {
+    "\x1b[1;31mred\x1b[0m and \x1b[38;5;2mgreen\x1b[m\r\n",
+    "10%\r20%\r\x1b[K30%\r\x1b[2Kdone\n",
+    "\x1b]0;caf\xc3\xa9\x07\x1b]2;t\x1b\\\x1b]8;;http://x/\x1b\\l\x1b]8;;\x1b\\\n",
+    "\x1b[?1049h\x1b[H\x1b[2J\x1b[10;5Hvi\x1b[?25l\x1b(B\x1b" "7\x1b" "8\x1b[?1049l",
+    "\x1bPq#0;2;0;0;0~-\x1b\\\x1b_apc\x1b\\\x1bXs\x18\x1b^p\x1a",
+    "_\bab\bb\t\xff\xfe\xc3\x9b" "31m\x1b\xc3\xa9\x00\x7f\n",
+    0
+  } ;
+  char buf[3 * PTYSPLIT_TEXTLOG_LINEMAX] ;
+  unsigned int i ;
+  for (i = 0 ; i < FUZZ_TEXTLOG_ROUNDS ; i++)
+  {
+    size_t len = 0, j, flips ;
+    unsigned int k = 1 + next_random() % 3 ;
+    while (k--)
+    {
+      char const *seed = seeds[next_random() % 6] ;
+      size_t n = strlen(seed) ;
+      if (len + n > sizeof(buf)) break ;
+      memcpy(buf + len, seed, n) ;
+      len += n ;
+    }
+    if (!(next_random() & 63))
+    {
+      size_t n = next_random() % (sizeof(buf) - len + 1) ;
+      memset(buf + len, next_random() & 1 ? 'x' : '\r', n) ;
+      len += n ;
+    }
+    flips = next_random() % 8 ;
+    for (j = 0 ; j < flips && len ; j++) buf[next_random() % len] = next_random() ;
+    if (next_random() & 1) len = next_random() % (len + 1) ;
+    ptysplit_fuzz_textlog((uint8_t const *)buf, len) ;
+  }
+}
+
 static char const *test_fuzz (void)
 {
   int wstat ;
@@ -358,6 +609,16 @@ static char const *test_fuzz (void)
   if (!pid) { fuzz_rounds() ; _exit(0) ; }
   if (waitpid(pid, &wstat, 0) < 0) return "cannot wait for the fuzzing child" ;
   return WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 0 : "an invariant of the decoders broke (the fuzz target aborted)" ;
+}
+
+static char const *test_fuzz_textlog (void)
+{
+  int wstat ;
+  pid_t pid = fork() ;
+  if (pid < 0) return "cannot fork" ;
+  if (!pid) { fuzz_textlog_rounds() ; _exit(0) ; }
+  if (waitpid(pid, &wstat, 0) < 0) return "cannot wait for the fuzzing child" ;
+  return WIFEXITED(wstat) && !WEXITSTATUS(wstat) ? 0 : "an invariant of the text filter broke (its fuzz target aborted)" ;
 }
 
 typedef struct test_s test, *test_ref ;
@@ -382,7 +643,23 @@ static test const tests[] =
   { .name = "pty-open-and-ismaster", .f = &test_pty },
   { .name = "pty-ismaster-regular-file", .f = &test_regular_file_not_master },
   { .name = "uidlist", .f = &test_uidlist },
+  { .name = "textlog-plain", .f = &test_textlog_plain },
+  { .name = "textlog-crlf", .f = &test_textlog_crlf },
+  { .name = "textlog-colours", .f = &test_textlog_colours },
+  { .name = "textlog-cursor-moves", .f = &test_textlog_cursor },
+  { .name = "textlog-osc-titles", .f = &test_textlog_osc },
+  { .name = "textlog-dcs-apc-and-esc", .f = &test_textlog_strings },
+  { .name = "textlog-alternate-screen", .f = &test_textlog_altscreen },
+  { .name = "textlog-progress-cr-and-erase", .f = &test_textlog_progress },
+  { .name = "textlog-backspace", .f = &test_textlog_backspace },
+  { .name = "textlog-controls-dropped", .f = &test_textlog_controls },
+  { .name = "textlog-invalid-utf8", .f = &test_textlog_utf8 },
+  { .name = "textlog-chunk-boundaries", .f = &test_textlog_splits },
+  { .name = "textlog-long-line", .f = &test_textlog_longline },
+  { .name = "textlog-flush", .f = &test_textlog_flush },
+  { .name = "textlog-output-bound", .f = &test_textlog_bound },
   { .name = "fuzz-target-seeded", .f = &test_fuzz },
+  { .name = "fuzz-textlog-seeded", .f = &test_fuzz_textlog },
   { .name = 0, .f = 0 }
 } ;
 
