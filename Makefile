@@ -17,6 +17,7 @@ CC = $(error Please use ./configure first)
 INTERNAL_LIBS :=
 EXTRA_TARGETS :=
 TEST_BINS :=
+BENCH_BINS := ptysplit-bench ptysplit-bench-floor ptysplit-bench-prog
 
 -include config.mak
 include package/targets.mak
@@ -47,7 +48,7 @@ ALL_INCLUDES := $(wildcard src/include/$(package)/*.h)
 all: $(ALL_BINS)
 
 clean:
-	@exec rm -f $(INTERNAL_LIBS) $(ALL_BINS) $(ALL_TESTS) $(EXTRA_TARGETS) $(wildcard src/*/*.o src/*/*.lo)
+	@exec rm -f $(INTERNAL_LIBS) $(ALL_BINS) $(ALL_TESTS) $(BENCH_BINS) $(EXTRA_TARGETS) $(wildcard src/*/*.o src/*/*.lo)
 
 distclean: clean
 	@exec rm -f config.mak src/include/$(package)/config.h
@@ -104,6 +105,33 @@ tests: $(TEST_BINS)
 check: all tests
 	exec ./tools/run-tests.sh
 
-.PHONY: it all clean distclean tgz strip install install-libexec install-bin install-man uninstall tests check
+# Longer runs than check, which CI runs too: the suite on ASan+UBSan
+# binaries, the fuzzers (FUZZ_TIME seconds for the protocol decoder),
+# and 1000 sessions in a row on one head.
+FUZZ_TIME := 60
+
+check-sanitized:
+	exec ./tools/check-sanitized.sh
+
+fuzz:
+	exec ./tools/fuzz.sh $(FUZZ_TIME)
+
+soak: all
+	exec env PTYSPLIT_SOAK=1000 PTYSPLIT_SUITES=src/tests/soak.sh ./tools/run-tests.sh
+
+# The benchmark: its C helpers in src/bench, linked here on their own
+# (libskarnet resolved like the programs' own), then the driver.
+# Never installed. BENCH_QUICK=1 make bench: a short smoke run.
+ptysplit-bench: src/bench/ptysplit-bench.o -lskarnet
+ptysplit-bench-floor: src/bench/ptysplit-bench-floor.o -lskarnet
+ptysplit-bench-prog: src/bench/ptysplit-bench-prog.o -lskarnet
+
+$(BENCH_BINS):
+	exec $(CC) -o $@ $(CFLAGS_ALL) $(LDFLAGS_ALL) $(LDFLAGS_NOSHARED) $^ $(LDLIBS)
+
+bench: all $(BENCH_BINS)
+	exec ./tools/bench.sh
+
+.PHONY: it all clean distclean tgz strip install install-libexec install-bin install-man uninstall tests check check-sanitized fuzz soak bench
 
 .DELETE_ON_ERROR:

@@ -1,0 +1,79 @@
+#!/bin/sh
+#
+# One whole session under valgrind memcheck: ptyhead in a tmux window
+# serves a program that ptyexec started, keys go in, output comes out,
+# the head is stopped with SIGTERM; then ptyexec's failure path. Zero
+# memcheck errors (and no definite leak) in every log. ptyexec execs into
+# its program, so memcheck never prints a summary for it: any error would
+# show as a stack trace in its log, so that is what is looked for.
+# Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
+
+top=$(pwd)
+dir=$(mktemp -d /tmp/ptysplit-valgrind.XXXXXX) || exit 111
+tmux="tmux -S $dir/tmux.sock"
+sock=$dir/head.sock
+
+cleanup () {
+  trap - EXIT INT TERM HUP
+  $tmux kill-server >/dev/null 2>&1
+  pkill -9 -f "$dir/" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+pass () { echo "PASS: $1" ; }
+fail () { echo "FAIL: $1: $2" ; }
+skip () { echo "SKIP: $1: $2" ; }
+
+# until_true COMMAND...: polls the command, 30 s at most (valgrind is slow).
+until_true () {
+  i=0
+  until "$@" >/dev/null 2>&1 ; do
+    i=$((i + 1)) ; test $i -gt 300 && return 1
+    sleep 0.1
+  done
+}
+shows () { $tmux capture-pane -p -t main 2>/dev/null | grep -q -- "$1" ; }
+
+for need in valgrind tmux ; do
+  command -v $need >/dev/null 2>&1 || { skip "valgrind session" "$need is not installed" ; exit 0 ; }
+done
+
+vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
+$tmux new-session -d -s main -x 80 -y 24 "exec $vg --log-file=$dir/head.log $top/ptyhead $sock"
+$tmux set-option -t main remain-on-exit on >/dev/null
+headpid=$($tmux display -p -t main '#{pane_pid}')
+dead () { test "$($tmux display -p -t main '#{pane_dead}')" = 1 ; }
+until_true test -S "$sock" || { fail "valgrind session" "the head did not start under valgrind" ; exit 1 ; }
+$vg --log-file="$dir/exec.log" "$top/ptyexec" -t 20000 "$sock" \
+  sh -c 'echo vg-started ; read line ; echo "vg-got $line"' </dev/null >/dev/null 2>"$dir/exec.err" &
+until_true shows vg-started || fail "valgrind session" "the program did not start: $(cat "$dir/exec.err")"
+$tmux send-keys -t main "typed" Enter
+until_true shows "vg-got typed" || fail "valgrind session" "the key did not reach the program"
+wait $!
+rc=$?
+test $rc = 0 || fail "valgrind session" "ptyexec's program exited $rc"
+sleep 0.5
+kill -TERM "$headpid"
+until_true dead
+headrc=$($tmux display -p -t main '#{pane_dead_status}')
+
+if test "$headrc" = 0 && ! test -s "$dir/head.log" ; then
+  pass "valgrind: ptyhead served a session and exited 0 with zero memcheck errors"
+else
+  fail "valgrind: ptyhead" "exit $headrc; memcheck said: $(head -n 20 "$dir/head.log")"
+fi
+if test -f "$dir/exec.log" && ! grep -q ' at 0x' "$dir/exec.log" ; then
+  pass "valgrind: ptyexec attached and executed with zero memcheck errors"
+else
+  fail "valgrind: ptyexec" "memcheck said: $(head -n 20 "$dir/exec.log")"
+fi
+
+$vg --log-file="$dir/fail.log" "$top/ptyexec" "$dir/nothing.sock" true 2>/dev/null
+rc=$?
+if test $rc = 111 && ! test -s "$dir/fail.log" ; then
+  pass "valgrind: ptyexec's failure path (111) has zero memcheck errors"
+else
+  fail "valgrind: ptyexec failure path" "exit $rc; memcheck said: $(head -n 20 "$dir/fail.log")"
+fi
