@@ -6,7 +6,7 @@ src/bench/ptysplit-bench-floor.o src/bench/ptysplit-bench-floor.lo: src/bench/pt
 src/bench/ptysplit-bench-prog.o src/bench/ptysplit-bench-prog.lo: src/bench/ptysplit-bench-prog.c
 src/bench/ptysplit-bench.o src/bench/ptysplit-bench.lo: src/bench/ptysplit-bench.c
 src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
-src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/config.h src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
+src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/config.h src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
 src/ptysplit/ptysplit_answer_pack.o src/ptysplit/ptysplit_answer_pack.lo: src/ptysplit/ptysplit_answer_pack.c src/include/ptysplit/protocol.h
 src/ptysplit/ptysplit_answer_parse.o src/ptysplit/ptysplit_answer_parse.lo: src/ptysplit/ptysplit_answer_parse.c src/include/ptysplit/protocol.h
 src/ptysplit/ptysplit_closefds.o src/ptysplit/ptysplit_closefds.lo: src/ptysplit/ptysplit_closefds.c src/include/ptysplit/fdpass.h

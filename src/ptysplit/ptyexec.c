@@ -23,7 +23,7 @@
 #include <ptysplit/fdpass.h>
 #include <ptysplit/uidlist.h>
 
-#define USAGE "ptyexec [ -E ] [ -t timeout ] [ -T term ] [ -u uid ] [ -v verbosity ] socket prog..."
+#define USAGE "ptyexec [ -E ] [ -L ] [ -t timeout ] [ -T term ] [ -u uid ] [ -v verbosity ] socket prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* However long ptyexec waited for the head to appear, a head that
@@ -38,23 +38,25 @@ typedef struct options_s options, *options_ref ;
 struct options_s
 {
   unsigned int keepstderr : 1 ;
+  unsigned int log : 1 ;
   unsigned int waiting : 1 ;
   unsigned int timeout ;
   char const *term ;
   ptysplit_uidlist uids ;
 } ;
-#define OPTIONS_ZERO { .keepstderr = 0, .waiting = 0, .timeout = 0, .term = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
+#define OPTIONS_ZERO { .keepstderr = 0, .log = 0, .waiting = 0, .timeout = 0, .term = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
 
 static void parse_options (int *argc, char const *const **argv, options *o)
 {
   subgetopt l = SUBGETOPT_ZERO ;
   for (;;)
   {
-    int opt = subgetopt_r(*argc, *argv, "Et:T:u:v:", &l) ;
+    int opt = subgetopt_r(*argc, *argv, "ELt:T:u:v:", &l) ;
     if (opt == -1) break ;
     switch (opt)
     {
       case 'E' : o->keepstderr = 1 ; break ;
+      case 'L' : o->log = 1 ; break ;
       case 't' : if (!uint0_scan(l.arg, &o->timeout)) dieusage() ; o->waiting = 1 ; break ;
       case 'T' : if (strlen(l.arg) > PTYSPLIT_STRING_MAX) dieusage() ; o->term = l.arg ; break ;
       case 'u' : if (!ptysplit_uidlist_add(&o->uids, l.arg)) dieusage() ; break ;
@@ -162,14 +164,16 @@ static void wait_for (int s, short events, tain const *deadline, char const *pat
   if (!r) strerr_dief(111, "timed out waiting for the head at ", path) ;
 }
 
- /* Returns 0, or the errno of a failed send. */
-static int send_request (int s, int m, char const *path, char const *prog, tain const *deadline)
+ /* Returns 0, or the errno of a failed send. With -L, our stdout (the
+    supervisor's log pipe) goes along with the master. */
+static int send_request (int s, int m, int log, char const *path, char const *prog, tain const *deadline)
 {
   char buf[PTYSPLIT_REQUEST_MAX] ;
-  size_t len = ptysplit_request_pack(buf, getpid(), prog) ;
+  int fds[2] = { m, 1 } ;
+  size_t len = ptysplit_request_pack_flags(buf, getpid(), prog, log ? PTYSPLIT_REQUEST_LOG : 0) ;
   ssize_t r ;
   wait_for(s, IOPAUSE_WRITE, deadline, path) ;
-  r = ptysplit_sendfds(s, buf, len, &m, 1) ;
+  r = ptysplit_sendfds(s, buf, len, fds, log ? 2 : 1) ;
   if (r < 0) return errno ;
   if ((size_t)r < len) strerr_dief(111, "short write of the request to the head at ", path) ;
   return 0 ;
@@ -203,12 +207,12 @@ static void read_answer (int s, char const *path, tain const *deadline, ptysplit
   }
 }
 
-static void handshake (int s, int m, char const *path, char const *prog, ptysplit_answer *ans)
+static void handshake (int s, int m, int log, char const *path, char const *prog, ptysplit_answer *ans)
 {
   tain deadline ;
   int sendfailed ;
   deadline_in(&deadline, HANDSHAKE_MS) ;
-  sendfailed = send_request(s, m, path, prog, &deadline) ;
+  sendfailed = send_request(s, m, log, path, prog, &deadline) ;
   if (sendfailed && sendfailed != EPIPE && sendfailed != ECONNRESET)
   {
     errno = sendfailed ;
@@ -230,7 +234,7 @@ static void attach (int m, char const *path, char const *prog, options const *o,
   {
     int s = connect_head(path, o, &deadline, &backoff) ;
     check_head(s, path, &o->uids) ;
-    handshake(s, m, path, prog, ans) ;
+    handshake(s, m, o->log, path, prog, ans) ;
     fd_close(s) ;
     if (ans->accepted) return ;
     if (!o->waiting || strcmp(ans->text, "busy") || !tain_future(&deadline))

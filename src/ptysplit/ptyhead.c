@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 #include <signal.h>
 #include <termios.h>
@@ -31,6 +32,7 @@
 #include <ptysplit/pty.h>
 #include <ptysplit/fdpass.h>
 #include <ptysplit/uidlist.h>
+#include <ptysplit/textlog.h>
 
 #ifdef PTYSPLIT_USE_FDHOLDER
 #include <s6/fdholder.h>
@@ -46,6 +48,9 @@
 #define BACKLOG 64
 #define OUTBUF_SIZE 32768
 #define INBUF_SIZE 4096
+#define LOGBUF_SIZE 16384
+ /* ms: how long an ended session's log may take to drain */
+#define LOG_DRAIN_MS 1000
  /* Warnings about clients: a burst of this many per second, the rest counted. */
 #define CLIENT_WARN_BURST 8
 
@@ -104,6 +109,10 @@ struct session_s
   int master ;                               /* -1: no program attached */
   unsigned int hungup : 1 ;                  /* the program is gone: draining */
   uint64_t dropped ;                         /* -n: output lost since the last repaint */
+  int log ;                                  /* -1: no log fd came with the master */
+  unsigned int logsock : 1 ;                 /* the log is a socket: send(MSG_DONTWAIT) */
+  uint64_t logdropped ;                      /* log bytes lost since the last drop line */
+  tain logdeadline ;                         /* after the hangup: the log's last chance */
   uint32_t pid ;
   char name[PTYSPLIT_STRING_MAX + 1] ;
 } ;
@@ -126,7 +135,7 @@ static char const *sockpath ;
 static int lsock = -1 ;
 static dev_t sockdev ;
 static ino_t sockino ;
-static session sess = { .master = -1, .hungup = 0, .dropped = 0, .pid = 0, .name = "" } ;
+static session sess = { .master = -1, .hungup = 0, .dropped = 0, .log = -1, .logsock = 0, .logdropped = 0, .pid = 0, .name = "" } ;
 static terminal term = { .istty = 0, .raw = 0, .flagsaved = 0, .stdin_eof = 0 } ;
 static client clients[MAXCLIENTS] ;
 static unsigned int nclients = 0 ;
@@ -134,6 +143,9 @@ static char outbuf[OUTBUF_SIZE] ;
 static char inbuf[INBUF_SIZE] ;
 static queue outq = QUEUE_INIT(outbuf) ;
 static queue inq = QUEUE_INIT(inbuf) ;
+static char logbuf[LOGBUF_SIZE] ;
+static queue logq = QUEUE_INIT(logbuf) ;
+static ptysplit_textlog logfilter = PTYSPLIT_TEXTLOG_ZERO ;
 
 
  /* queues */
@@ -141,6 +153,20 @@ static queue inq = QUEUE_INIT(inbuf) ;
 static inline size_t queue_len (queue const *q) { return q->end - q->start ; }
 static inline int queue_hasroom (queue const *q) { return q->start || q->end < q->size ; }
 static inline void queue_clear (queue *q) { q->start = q->end = 0 ; }
+static inline size_t queue_room (queue const *q) { return q->size - queue_len(q) ; }
+
+ /* Appends len bytes, which the caller made sure fit. */
+static void queue_put (queue *q, char const *s, size_t len)
+{
+  if (q->size - q->end < len)
+  {
+    memmove(q->s, q->s + q->start, q->end - q->start) ;
+    q->end -= q->start ;
+    q->start = 0 ;
+  }
+  memcpy(q->s + q->end, s, len) ;
+  q->end += len ;
+}
 
  /* One read into the queue: the result of fd_read. */
 static ssize_t queue_fill (queue *q, int fd)
@@ -265,6 +291,121 @@ static void socket_create (void)
 }
 
 
+ /* the log (ptyexec -L): a copy of what the program writes, as plain
+    text, for the supervisor's logger. It has its own bounded queue and is
+    written only when the logger can take it: a logger that does not keep
+    up loses text, counted, and a line says how much once it reads again.
+    It never blocks the program or the session. */
+
+#define LOG_CHUNK 4096
+
+static char const log_dropmsg[] = "ptyhead: dropped " ;
+static char const log_dropend[] = " bytes of log text: the logger was not reading\n" ;
+
+ /* A pipe or a terminal is reopened through /proc, for an O_NONBLOCK of
+    our own: the program may share the original (fdmove -c 2 1). When that
+    fails (the pipe is another user's), the original is used, writing at
+    most PIPE_BUF bytes when it polls writable. A socket gets MSG_DONTWAIT. */
+static void log_open (int fd)
+{
+  struct stat st ;
+  char path[14 + UINT_FMT] = "/proc/self/fd/" ;
+  int own ;
+  sess.log = fd ;
+  sess.logsock = 0 ;
+  sess.logdropped = 0 ;
+  queue_clear(&logq) ;
+  memset(&logfilter, 0, sizeof(logfilter)) ;
+  if (fstat(fd, &st) < 0) return ;
+  if (S_ISSOCK(st.st_mode)) { sess.logsock = 1 ; return ; }
+  if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) return ;
+  path[14 + uint_fmt(path + 14, fd)] = 0 ;
+  own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) ;
+  if (own < 0) return ;
+  fd_close(fd) ;
+  sess.log = own ;
+}
+
+static void log_close (void)
+{
+  if (sess.log < 0) return ;
+  fd_close(sess.log) ;
+  sess.log = -1 ;
+  queue_clear(&logq) ;
+  sess.logdropped = 0 ;
+}
+
+ /* The drop line goes first, as soon as it fits. */
+static void log_dropline (void)
+{
+  char line[sizeof(log_dropmsg) + UINT64_FMT + sizeof(log_dropend)] ;
+  size_t len = sizeof(log_dropmsg) - 1 ;
+  if (!sess.logdropped) return ;
+  memcpy(line, log_dropmsg, len) ;
+  len += uint64_fmt(line + len, sess.logdropped) ;
+  memcpy(line + len, log_dropend, sizeof(log_dropend) - 1) ;
+  len += sizeof(log_dropend) - 1 ;
+  if (queue_room(&logq) < len) return ;
+  queue_put(&logq, line, len) ;
+  sess.logdropped = 0 ;
+}
+
+static void log_queue (char const *s, size_t len)
+{
+  if (!len) return ;
+  log_dropline() ;
+  if (sess.logdropped || queue_room(&logq) < len) sess.logdropped += len ;
+  else queue_put(&logq, s, len) ;
+}
+
+static void log_feed (char const *s, size_t len)
+{
+  char out[PTYSPLIT_TEXTLOG_OUTMAX(LOG_CHUNK)] ;
+  if (sess.log < 0) return ;
+  while (len)
+  {
+    size_t n = len < LOG_CHUNK ? len : LOG_CHUNK ;
+    log_queue(out, ptysplit_textlog_feed(&logfilter, s, n, out, sizeof(out))) ;
+    s += n ; len -= n ;
+  }
+}
+
+ /* At the hangup: the last partial line, and a deadline to drain. */
+static void log_finish (void)
+{
+  char out[PTYSPLIT_TEXTLOG_LINEMAX + 1] ;
+  if (sess.log < 0) return ;
+  log_queue(out, ptysplit_textlog_flush(&logfilter, out, sizeof(out))) ;
+  tain_now_g() ;
+  tain_from_millisecs(&sess.logdeadline, LOG_DRAIN_MS) ;
+  tain_add_g(&sess.logdeadline, &sess.logdeadline) ;
+}
+
+static void log_write (void)
+{
+  size_t n = queue_len(&logq) < PIPE_BUF ? queue_len(&logq) : PIPE_BUF ;
+  ssize_t r ;
+  do r = sess.logsock ? send(sess.log, logq.s + logq.start, n, MSG_DONTWAIT | MSG_NOSIGNAL) : write(sess.log, logq.s + logq.start, n) ;
+  while (r < 0 && errno == EINTR) ;
+  if (r < 0)
+  {
+    if (error_isagain(errno)) return ;
+    strerr_warnwusys("write to the program's log: the session goes on without it") ;
+    log_close() ;
+    return ;
+  }
+  logq.start += r ;
+  if (logq.start == logq.end) queue_clear(&logq) ;
+  log_dropline() ;
+}
+
+ /* The hung-up session waits for its log, until the deadline. */
+static int log_pending (void)
+{
+  return sess.log >= 0 && queue_len(&logq) && tain_future(&sess.logdeadline) ;
+}
+
+
  /* sessions */
 
 static void session_info (char const *what)
@@ -275,9 +416,10 @@ static void session_info (char const *what)
   strerr_warni(what, ": ", sess.name, " (pid ", fmt, ")") ;
 }
 
-static void session_start (int master, char const *name, uint32_t pid)
+static void session_start (int master, int log, char const *name, uint32_t pid)
 {
   size_t len = strlen(name) ;
+  if (log >= 0) log_open(log) ;
   sess.master = master ;
   sess.hungup = 0 ;
   sess.dropped = 0 ;
@@ -295,6 +437,7 @@ static void session_end (void)
   fd_close(sess.master) ;
   sess.master = -1 ;
   queue_clear(&inq) ;
+  log_close() ;
   session_info("session ended") ;
 }
 
@@ -435,7 +578,7 @@ static void holder_adopt (void)
   }
   terminal_size(&ws) ;
   ptysplit_pty_setsize(fd, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel) ;
-  session_start(fd, "adopted from the fd holder", 0) ;
+  session_start(fd, -1, "adopted from the fd holder", 0) ;
   force_repaint() ;
 }
 
@@ -519,6 +662,7 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
 {
   struct winsize ws ;
   int fd = c->fds[0] ;
+  int log ;
   int r = ptysplit_pty_ismaster(fd) ;
   if (r < 0) { if (client_warn_allowed()) strerr_warnwusys("check a client's fd") ; client_reject(c, "bad request: cannot check the fd", native, 0) ; return ; }
   if (!r) { client_reject(c, "bad request: the fd is not a PTY master", native, 1) ; return ; }
@@ -546,16 +690,21 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
     session_end() ;
     holder_delete() ;
   }
+  log = c->nfds == 2 ? c->fds[1] : -1 ;
   c->nfds = 0 ;
   client_drop(c) ;
-  session_start(fd, name, pid) ;
+  session_start(fd, log, name, pid) ;
   holder_store(fd) ;
 }
 
 static void client_serve_request (client *c, ptysplit_request const *req)
 {
-  if (req->flags) { client_reject(c, "bad request: unsupported flags", 1, 1) ; return ; }
-  if (c->nfds != 1) { client_reject(c, "bad request: expected exactly one fd", 1, 1) ; return ; }
+  if (req->flags & ~PTYSPLIT_REQUEST_FLAGS) { client_reject(c, "bad request: unsupported flags", 1, 1) ; return ; }
+  if (req->flags & PTYSPLIT_REQUEST_LOG)
+  {
+    if (c->nfds != 2) { client_reject(c, "bad request: expected two fds, the master and the log", 1, 1) ; return ; }
+  }
+  else if (c->nfds != 1) { client_reject(c, "bad request: expected exactly one fd", 1, 1) ; return ; }
   client_attach(c, req->name, req->pid, 1) ;
 }
 
@@ -696,7 +845,11 @@ static ssize_t master_discard (void)
 {
   char scratch[OUTBUF_SIZE / 4] ;
   ssize_t r = fd_read(sess.master, scratch, sizeof(scratch)) ;
-  if (r > 0) sess.dropped += r ;
+  if (r > 0)
+  {
+    sess.dropped += r ;
+    log_feed(scratch, r) ;
+  }
   return r ;
 }
 
@@ -726,16 +879,23 @@ static void master_write (void)
  /* EIO (or 0) is the program's hangup: then only the output is drained. */
 static void master_read (void)
 {
-  ssize_t r = queue_hasroom(&outq) ? queue_fill(&outq, sess.master) : master_discard() ;
+  ssize_t r ;
+  if (queue_hasroom(&outq))
+  {
+    r = queue_fill(&outq, sess.master) ;
+    if (r > 0) log_feed(outq.s + outq.end - r, r) ;
+  }
+  else r = master_discard() ;
   if (r > 0 || (r < 0 && error_isagain(errno))) return ;
   if (r < 0 && errno != EIO) strerr_warnwusys("read from the program's terminal") ;
   sess.hungup = 1 ;
   queue_clear(&inq) ;
+  log_finish() ;
 }
 
 static void session_maybe_finish (void)
 {
-  if (sess.master < 0 || !sess.hungup || queue_len(&outq)) return ;
+  if (sess.master < 0 || !sess.hungup || queue_len(&outq) || log_pending()) return ;
   session_end() ;
   holder_delete() ;
   if (opt.once)
@@ -757,10 +917,10 @@ static void loop (int spfd)
 {
   for (;;)
   {
-    iopause_fd x[5 + MAXCLIENTS] ;
+    iopause_fd x[6 + MAXCLIENTS] ;
     unsigned int xclient[MAXCLIENTS] ;
     unsigned int n = 0, i ;
-    unsigned int ilisten = 0, istdin = 0, istdout = 0, imaster = 0 ;
+    unsigned int ilisten = 0, istdin = 0, istdout = 0, imaster = 0, ilog = 0 ;
     tain deadline = tain_infinite ;
     add_fd(x, &n, spfd, IOPAUSE_READ) ;
     if (queue_len(&outq)) istdout = add_fd(x, &n, 1, IOPAUSE_WRITE) ;
@@ -769,6 +929,11 @@ static void loop (int spfd)
       short events = (queue_hasroom(&outq) || opt.dropping ? IOPAUSE_READ : 0) | (queue_len(&inq) ? IOPAUSE_WRITE : 0) ;
       if (events) imaster = add_fd(x, &n, sess.master, events) ;
       if (!term.stdin_eof && queue_hasroom(&inq)) istdin = add_fd(x, &n, 0, IOPAUSE_READ) ;
+    }
+    if (sess.log >= 0 && queue_len(&logq))
+    {
+      ilog = add_fd(x, &n, sess.log, IOPAUSE_WRITE) ;
+      if (sess.hungup && tain_less(&sess.logdeadline, &deadline)) deadline = sess.logdeadline ;
     }
     if (nclients < MAXCLIENTS) ilisten = add_fd(x, &n, lsock, IOPAUSE_READ) ;
     for (i = 0 ; i < MAXCLIENTS ; i++) if (clients[i].sock >= 0)
@@ -787,6 +952,7 @@ static void loop (int spfd)
       if (x[imaster].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT) && (queue_hasroom(&outq) || opt.dropping)) master_read() ;
     }
     if (istdin && sess.master >= 0 && !sess.hungup && x[istdin].revents) stdin_read() ;
+    if (ilog && sess.log >= 0 && x[ilog].revents) log_write() ;
     session_maybe_finish() ;
     for (i = 0 ; i < MAXCLIENTS ; i++) if (clients[i].sock >= 0 && x[xclient[i]].fd == clients[i].sock)
     {

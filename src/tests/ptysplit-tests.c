@@ -1241,6 +1241,14 @@ static int t_bad_requests (void)
   memcpy(bad, req, len) ;
   bad[PTYSPLIT_MAGIC_LEN] = 99 ;
   if (!refused(bad, len, 0, 0, "malformed", "a request of protocol version 99")) return 0 ;
+  memcpy(bad, req, len) ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = 0x02 ;
+  if (!refused(bad, len, 0, 0, "unsupported flags", "a request with an unknown flag")) return 0 ;
+  {
+    char logreq[PTYSPLIT_REQUEST_MAX] ;
+    size_t loglen = ptysplit_request_pack_flags(logreq, getpid(), "raw", PTYSPLIT_REQUEST_LOG) ;
+    if (!refused(logreq, loglen, 0, 0, "two fds", "a log request without fds")) return 0 ;
+  }
   if (pipecoe(p) < 0) return FAIL("harness: unable to pipe") ;
   two[0] = p[0] ; two[1] = p[1] ;
   e = !refused(req, len, p, 1, "not a PTY master", "a request with a pipe") ;

@@ -29,6 +29,10 @@
  /* What a message received by the head can carry: 4095 bytes of OCI payload. */
 #define PTYSPLIT_MESSAGE_MAX 4096
 
+ /* Request flags. LOG: a second fd follows the master, the log fd. */
+#define PTYSPLIT_REQUEST_LOG 0x01
+#define PTYSPLIT_REQUEST_FLAGS (PTYSPLIT_REQUEST_LOG)
+
 #define PTYSPLIT_PARSE_COMPLETE 1
 #define PTYSPLIT_PARSE_PARTIAL 0
 #define PTYSPLIT_PARSE_FOREIGN (-1)
@@ -60,7 +64,8 @@ struct ptysplit_answer_s
 #define PTYSPLIT_ANSWER_ZERO { .version = 0, .accepted = 0, .rows = 0, .cols = 0, .xpixel = 0, .ypixel = 0, .textlen = 0, .text = "" }
 
  /* Pure encoders: return the length written, at most *_MAX bytes. Strings are truncated to 255 bytes. */
-extern size_t ptysplit_request_pack (char *, uint32_t, char const *) ;
+extern size_t ptysplit_request_pack_flags (char *, uint32_t, char const *, uint8_t) ;
+#define ptysplit_request_pack(s, pid, name) ptysplit_request_pack_flags(s, pid, name, 0)
 extern size_t ptysplit_answer_pack_accept (char *, uint16_t, uint16_t, uint16_t, uint16_t, char const *) ;
 extern size_t ptysplit_answer_pack_refuse (char *, char const *) ;
 
