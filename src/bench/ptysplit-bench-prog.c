@@ -1,0 +1,128 @@
+/* ISC license. */
+
+ /*
+    The program that every head runs in the benchmark. It speaks to the
+    driver on two paths: its terminal (through the head under test) and a
+    FIFO that bypasses every head, so that "I am running" and "I am done"
+    never depend on how a head draws the screen.
+
+      ptysplit-bench-prog stream fifo id file
+        waits for a G on its terminal, says "s id pid" on the fifo,
+        copies file to its terminal the way cat does, says "d id" on the
+        fifo, then waits for a Q.
+      ptysplit-bench-prog echo fifo id
+        waits for a G, says "s id pid", throws away what was typed so far,
+        writes R (the driver's cue that the echo starts), then writes back
+        every byte it reads, until a Q.
+
+    The terminal is made raw first: every head then carries the same bytes
+    (no CR added to each LF, no echo by the line discipline), whatever
+    termios the head gives a new PTY.
+ */
+
+#include <skalibs/nonposix.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <termios.h>
+
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+
+#define USAGE "ptysplit-bench-prog stream fifo id file | echo fifo id"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+ /* cat's own buffer size, so that the program side costs what cat costs. */
+#define CHUNK 131072
+
+static char buf[CHUNK] ;
+
+static void make_raw (void)
+{
+  struct termios t ;
+  if (tcgetattr(0, &t) < 0) strerr_diefu1sys(111, "tcgetattr stdin") ;
+  cfmakeraw(&t) ;
+  t.c_cc[VMIN] = 1 ;
+  t.c_cc[VTIME] = 0 ;
+  if (tcsetattr(0, TCSANOW, &t) < 0) strerr_diefu1sys(111, "tcsetattr stdin") ;
+}
+
+ /* Reads the terminal until the byte c shows up; other bytes are stale. */
+static void wait_for (char c)
+{
+  for (;;)
+  {
+    ssize_t r = fd_read(0, buf, 256) ;
+    if (r <= 0) strerr_diefu1sys(111, "read stdin") ;
+    if (memchr(buf, c, r)) return ;
+  }
+}
+
+ /* One write of less than PIPE_BUF: lines from many programs never mix. */
+static void tell (int fifo, char what, char const *id, int withpid)
+{
+  char line[64] ;
+  size_t len = 0 ;
+  line[len++] = what ;
+  line[len++] = ' ' ;
+  len += strlen(strcpy(line + len, id)) ;
+  if (withpid)
+  {
+    line[len++] = ' ' ;
+    len += pid_fmt(line + len, getpid()) ;
+  }
+  line[len++] = '\n' ;
+  if (allwrite(fifo, line, len) < len) strerr_diefu1sys(111, "write to the fifo") ;
+}
+
+static void stream (int fifo, char const *id, char const *file)
+{
+  int fd = open_readb(file) ;
+  if (fd < 0) strerr_diefu2sys(111, "open ", file) ;
+  wait_for('G') ;
+  tell(fifo, 's', id, 1) ;
+  for (;;)
+  {
+    ssize_t r = fd_read(fd, buf, CHUNK) ;
+    if (r < 0) strerr_diefu2sys(111, "read ", file) ;
+    if (!r) break ;
+    if (allwrite(1, buf, r) < (size_t)r) strerr_diefu1sys(111, "write stdout") ;
+  }
+  tell(fifo, 'd', id, 0) ;
+  wait_for('Q') ;
+}
+
+static void echo (int fifo, char const *id)
+{
+  wait_for('G') ;
+  tell(fifo, 's', id, 1) ;
+   /* Gs still on their way through the head must not be echoed. */
+  usleep(50000) ;
+  tcflush(0, TCIFLUSH) ;
+  if (fd_write(1, "R", 1) < 1) strerr_diefu1sys(111, "write stdout") ;
+  for (;;)
+  {
+    ssize_t r = fd_read(0, buf, 256) ;
+    if (r <= 0) strerr_diefu1sys(111, "read stdin") ;
+    if (memchr(buf, 'Q', r)) return ;
+    if (allwrite(1, buf, r) < (size_t)r) strerr_diefu1sys(111, "write stdout") ;
+  }
+}
+
+int main (int argc, char const *const *argv)
+{
+  int fifo ;
+  PROG = "ptysplit-bench-prog" ;
+  if (argc < 4 || strlen(argv[3]) > 40) dieusage() ;
+  fifo = open_write(argv[2]) ;
+  if (fifo < 0) strerr_diefu2sys(111, "open ", argv[2]) ;
+  ndelay_off(fifo) ;
+  make_raw() ;
+  if (!strcmp(argv[1], "stream") && argc >= 5) stream(fifo, argv[3], argv[4]) ;
+  else if (!strcmp(argv[1], "echo")) echo(fifo, argv[3]) ;
+  else dieusage() ;
+  return 0 ;
+}

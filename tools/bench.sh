@@ -1,0 +1,300 @@
+#!/bin/sh
+#
+# The benchmark driver behind `make bench`: ptysplit side by side with
+# the floor relay (src/bench/ptysplit-bench-floor.c) and the peers people
+# would use instead: dtach, script(1), tmux and screen. Each trial is one
+# run of ./ptysplit-bench (src/bench/ptysplit-bench.c); this script
+# interleaves the heads round after round (A B C A B C ...), keeps every
+# number in one results file, then prints medians and ratios to the floor.
+#
+# Environment:
+#   BENCH_QUICK=1        a short smoke run (small sizes, 1 round)
+#   BENCH_ROUNDS=n       rounds of throughput, round trip and start-up (5)
+#   BENCH_SCALE_ROUNDS=n rounds of the scale test (3)
+#   BENCH_MIB=n          the text file's size in MiB (64)
+#   BENCH_TRIPS=n        round trips per trial (2000)
+#   BENCH_STARTS=n       start-up runs in all, split over the rounds (500)
+#   BENCH_PAIRS=n        pairs alive at once in the scale test (500)
+#   BENCH_ROWS="..."     the heads to run (floor ptysplit dtach script tmux screen)
+#   BENCH_HTML=file      also write the tables as an HTML fragment there
+#   BENCH_RESULTS=file   keep the raw results there
+#   BENCH_TMPDIR=dir     where the temporary directory goes (/tmp)
+#
+# Every trial runs under timeout(1) and its own deadline; the driver
+# kills and reaps every process a trial made and removes its directory,
+# and this script removes its own on any exit.
+
+cd "$(dirname "$0")/.." || exit 111
+top=$(pwd)
+
+if test "${BENCH_QUICK:-0}" = 1 ; then
+  rounds=${BENCH_ROUNDS:-1} ; srounds=${BENCH_SCALE_ROUNDS:-1} ; mib=${BENCH_MIB:-8}
+  trips=${BENCH_TRIPS:-200} ; starts=${BENCH_STARTS:-50} ; pairs=${BENCH_PAIRS:-20}
+else
+  rounds=${BENCH_ROUNDS:-5} ; srounds=${BENCH_SCALE_ROUNDS:-3} ; mib=${BENCH_MIB:-64}
+  trips=${BENCH_TRIPS:-2000} ; starts=${BENCH_STARTS:-500} ; pairs=${BENCH_PAIRS:-500}
+fi
+rows=${BENCH_ROWS:-"floor ptysplit dtach script tmux screen"}
+perstart=$(( (starts + rounds - 1) / rounds ))
+limit=600
+
+for b in ptyhead ptyexec ptysplit-bench ptysplit-bench-floor ptysplit-bench-prog ; do
+  test -x "./$b" || { echo "bench.sh: ./$b is missing: run make bench" >&2 ; exit 100 ; }
+done
+
+T=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/ptysplit-bench-run.XXXXXX") || exit 111
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM HUP
+results=$T/results
+: > "$results"
+
+ # The same text for every head: printable lines of 80 bytes.
+yes 'The quick brown fox jumps over the lazy dog; 0123456789 ABCDEFGHIJKLMNOPQRSTUV.' \
+  | head -c $((mib * 1048576)) > "$T/text" || exit 111
+ # No status line and no start-up message: nothing but the program on screen.
+echo 'set -g status off' > "$T/tmux.conf"
+printf 'startup_message off\nvbell off\n' > "$T/screenrc"
+export TERM=xterm
+
+ # Why a head cannot be run at all; empty if it can.
+unavailable () {
+  case $1 in
+    floor|ptysplit) ;;
+    script) command -v script > /dev/null || echo "script(1) is not installed" ;;
+    *) command -v "$1" > /dev/null || echo "$1 is not installed" ;;
+  esac
+}
+
+ # The driver's arguments for one head and one measure, in "$@".
+ # Commands are split on spaces by the driver, not by a shell.
+args () {
+  row=$1 ; what=$2
+  null= ; test "$what" = tput && null="-o null"
+  case $row in
+    floor)
+      case $what in
+        start) set -- -c "$top/ptysplit-bench-floor true" - ;;
+        *) set -- $null "$top/ptysplit-bench-floor @PROG@" ;;
+      esac ;;
+    ptysplit)
+      case $what in
+        start) set -- -W @DIR@/sock -c "$top/ptyexec @DIR@/sock true" "$top/ptyhead @DIR@/sock" ;;
+        *) set -- $null -b "$top/ptyexec -t 10000 @DIR@/p@N@ @PROG@" "$top/ptyhead -1 @DIR@/p@N@" ;;
+      esac ;;
+    dtach)
+      case $what in
+        start) set -- -c "dtach -N @DIR@/d -E true" - ;;
+        *) set -- $null -b "dtach -N @DIR@/d@N@ -E -r none @PROG@" -w @DIR@/d@N@ "dtach -a @DIR@/d@N@ -E -r none" ;;
+      esac ;;
+    script)
+      case $what in
+        start) set -- -c "script -qfc true /dev/null" - ;;
+        *) set -- $null "script -qfc '@PROG@' /dev/null" ;;
+      esac ;;
+    tmux)
+       # tmux draws on its terminal: its stdout cannot be /dev/null.
+      case $what in
+        start) set -- -s "tmux -S @DIR@/tmux -f $T/tmux.conf new-session -d -s keep sleep 3600" -c "tmux -S @DIR@/tmux new-session -d true" - ;;
+        *) set -- -s "tmux -S @DIR@/tmux -f $T/tmux.conf new-session -d -s b@N@ -x 80 -y 24 @PROG@" "tmux -S @DIR@/tmux attach -t b@N@" ;;
+      esac ;;
+    screen)
+       # screen's server writes to the attacher's terminal itself.
+      case $what in
+        start) set -- -c "screen -D -m -c $T/screenrc true" - ;;
+        *) set -- -b "screen -D -m -S b@N@ -c $T/screenrc @PROG@" -w "@DIR@/screen/@BGPID@.b@N@" "screen -c $T/screenrc -r @BGPID@.b@N@" ;;
+      esac ;;
+  esac
+  for a ; do printf '%s\n' "$a" ; done
+}
+
+ # One trial: appends "row what round key=value..." or "row what round FAIL why".
+trial () {
+  row=$1 ; what=$2 ; round=$3
+  why=$(unavailable "$row")
+  if test -n "$why" ; then
+    echo "$row $what $round NA $why" >> "$results"
+    return
+  fi
+  case $what in
+    tput) n="-f $T/text" ;;
+    rtt) n="-n $trips" ;;
+    start) n="-n $perstart" ;;
+    scale) n="-n $pairs" ;;
+  esac
+  args "$row" "$what" > "$T/args"
+  set --
+  while IFS= read -r a ; do set -- "$@" "$a" ; done < "$T/args"
+  out=$(timeout -k 5 $limit ./ptysplit-bench "$what" -d "$T" -T $((limit - 10)) $n "$@" 2> "$T/err")
+  rc=$?
+  if test $rc -eq 0 ; then
+    echo "$row $what $round $out" >> "$results"
+  else
+    echo "$row $what $round FAIL rc=$rc: $(tail -n 3 "$T/err" | tr '\n' ' ')" >> "$results"
+    echo "  $row $what: failed (rc=$rc): $(tail -n 3 "$T/err" | tr '\n' ' ')" >&2
+  fi
+}
+
+started=$(date +%s)
+echo "ptysplit benchmark: $rounds rounds, $mib MiB, $trips round trips, $starts start-ups, $pairs pairs x $srounds rounds" >&2
+r=1
+while test $r -le "$rounds" ; do
+  for what in tput rtt start ; do
+    for row in $rows ; do
+      echo "  round $r/$rounds: $what $row" >&2
+      trial "$row" "$what" "$r"
+    done
+  done
+  r=$((r + 1))
+done
+r=1
+while test $r -le "$srounds" ; do
+  for row in $rows ; do
+    echo "  scale round $r/$srounds: $row" >&2
+    trial "$row" scale "$r"
+  done
+  r=$((r + 1))
+done
+elapsed=$(( $(date +%s) - started ))
+
+test -n "$BENCH_RESULTS" && cp "$results" "$BENCH_RESULTS"
+
+ # The machine, the peers' versions, the binaries' sizes.
+size_of () { stat -L -c %s "$1" 2>/dev/null || echo 0 ; }
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+machine="$(nproc) CPUs ($cpu), $mem RAM, Linux $(uname -r), $os"
+versions="dtach $(dtach --help 2>/dev/null | sed -n 's/^dtach - version //p' | head -n 1), $(script --version 2>/dev/null | sed 's/.*util-linux/util-linux/'), $(tmux -V 2>/dev/null), screen $(screen -v 2>/dev/null | awk '{ print $3 }')"
+sizes="floor=$(size_of ptysplit-bench-floor) ptysplit=$(( $(size_of ptyhead) + $(size_of ptyexec) )) ptyhead=$(size_of ptyhead) ptyexec=$(size_of ptyexec)"
+for p in dtach script tmux screen ; do
+  sizes="$sizes $p=$(size_of "$(command -v $p)")"
+done
+
+awk -v rows="$rows" -v sizes="$sizes" -v html="${BENCH_HTML:-}" -v machine="$machine" \
+    -v versions="$versions" -v elapsed="$elapsed" -v rounds="$rounds" -v srounds="$srounds" \
+    -v mib="$mib" -v trips="$trips" -v starts="$starts" -v pairs="$pairs" -f - "$results" <<'EOF'
+function median(key,    n, i, j, t, a) {
+  n = split(vals[key], a, " ")
+  if (n == 0) return ""
+  for (i = 2 ; i <= n ; i++) { t = a[i] ; for (j = i - 1 ; j >= 1 && a[j] + 0 > t + 0 ; j--) a[j+1] = a[j] ; a[j+1] = t }
+  return n % 2 ? a[(n + 1) / 2] : (a[n/2] + a[n/2 + 1]) / 2
+}
+function add(row, what, v) { vals[row SUBSEP what] = vals[row SUBSEP what] " " v }
+function get(row, what) { return median(row SUBSEP what) }
+function na(row, what) { return (row SUBSEP what) in why ? why[row SUBSEP what] : "" }
+function ratio(row, what,    f, v) {
+  v = get(row, what) ; f = get("floor", what)
+  return (v == "" || f == "" || f == 0) ? "" : sprintf("%.2fx", v / f)
+}
+function cell(row, what, fmt,    v) {
+  v = get(row, what)
+  if (v == "") return "n/a"
+  return sprintf(fmt, v)
+}
+{
+  row = $1 ; what = $2
+  if ($4 == "NA" || $4 == "FAIL") {
+    msg = $0 ; sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "", msg)
+    why[row SUBSEP what] = ($4 == "NA" ? "" : "failed: ") msg
+    next
+  }
+  delete kv
+  for (i = 4 ; i <= NF ; i++) { split($i, p, "=") ; kv[p[1]] = p[2] }
+  if (what == "tput") {
+    add(row, "mbps", kv["bytes"] * 1000 / kv["ns"])
+    add(row, "cpu", kv["cpu_ns"] / 1e6)
+    add(row, "hwm", kv["hwm_kb"])
+    add(row, "nheads", kv["heads"])
+  } else if (what == "rtt") {
+    add(row, "p50", kv["p50_ns"] / 1000)
+    add(row, "p99", kv["p99_ns"] / 1000)
+  } else if (what == "start") {
+    if (kv["fails"] > 0) add(row, "sfails", kv["fails"])
+    else add(row, "start", (kv["cmd_ns"] - kv["true_ns"]) / 1000)
+  } else if (what == "scale") {
+    add(row, "answered", kv["answered"])
+    add(row, "pairs", kv["pairs"])
+    add(row, "slowest", kv["slowest_ns"] / 1e6)
+    add(row, "hpss", kv["heads_pss_kb"] / 1024)
+    add(row, "drop", kv["memavail_drop_kb"] / 1024)
+  }
+}
+END {
+  n = split(rows, R, " ")
+  split(sizes, S, " ")
+  for (i in S) { split(S[i], p, "=") ; size[p[1]] = p[2] }
+  metric["mbps"] = "tput" ; metric["cpu"] = "tput" ; metric["hwm"] = "tput"
+  metric["p50"] = "rtt" ; metric["p99"] = "rtt" ; metric["start"] = "start"
+  metric["slowest"] = "scale" ; metric["hpss"] = "scale" ; metric["drop"] = "scale"
+
+  printf "\nMachine: %s\nPeers: %s\n", machine, versions
+  printf "Medians of %d rounds (scale: %d); %d MiB stream, %d round trips, %d start-ups, %d pairs; took %d s.\n\n", rounds, srounds, mib, trips, starts, pairs, elapsed
+  hdr = sprintf("%-9s %17s %17s %15s %9s %10s %9s %9s", "head", "throughput MB/s", "head CPU ms", "RTT p50 us", "p99 us", "start us", "RSS kB", "size B")
+  print hdr
+  for (i = 1 ; i <= n ; i++) {
+    r = R[i]
+    line = sprintf("%-9s", r)
+    line = line sprintf(" %17s", cellr(r, "mbps", "%.0f"))
+    line = line sprintf(" %17s", cellr(r, "cpu", "%.0f"))
+    line = line sprintf(" %15s", cellr(r, "p50", "%.1f"))
+    line = line sprintf(" %9s", cell(r, "p99", "%.1f"))
+    line = line sprintf(" %10s", cell(r, "start", "%.0f"))
+    line = line sprintf(" %9s", cell(r, "hwm", "%.0f"))
+    line = line sprintf(" %9s", size[r] ? size[r] : "n/a")
+    print line
+  }
+  printf "\n%-9s %14s %14s %16s %18s\n", "head", "answered", "slowest ms", "heads PSS MiB", "MemAvailable -MiB"
+  for (i = 1 ; i <= n ; i++) {
+    r = R[i]
+    a = get(r, "answered")
+    printf "%-9s %14s %14s %16s %18s\n", r, a == "" ? "n/a" : sprintf("%d/%d", a, get(r, "pairs")), cell(r, "slowest", "%.1f"), cell(r, "hpss", "%.1f"), cell(r, "drop", "%.0f")
+  }
+  printed = 0
+  for (i = 1 ; i <= n ; i++) for (m in metric) {
+    k = R[i] SUBSEP metric[m]
+    if ((k in why) && !(k in shown)) {
+      if (!printed) { print "\nNot measured:" ; printed = 1 }
+      printf "  %s %s: %s\n", R[i], metric[m], why[k] ; shown[k] = 1
+    }
+  }
+  for (i = 1 ; i <= n ; i++) if (get(R[i], "sfails") != "") printf "  %s start: runs failed (median %s per round)\n", R[i], get(R[i], "sfails")
+
+  # The targets, for ptysplit.
+  print "\nTargets (ptysplit):"
+  target("head CPU <= 1.10x floor", get("ptysplit", "cpu") != "" && get("ptysplit", "cpu") <= 1.10 * get("floor", "cpu"), ratio("ptysplit", "cpu"))
+  target("RTT p50 <= 1.05x floor", get("ptysplit", "p50") != "" && get("ptysplit", "p50") <= 1.05 * get("floor", "p50"), ratio("ptysplit", "p50"))
+  target("throughput >= 0.90x floor", get("ptysplit", "mbps") != "" && get("ptysplit", "mbps") >= 0.90 * get("floor", "mbps"), ratio("ptysplit", "mbps"))
+  target("ptyexec start-up overhead <= 500 us", get("ptysplit", "start") != "" && get("ptysplit", "start") <= 500, get("ptysplit", "start") " us")
+  target("ptyhead peak RSS <= 1300 kB", get("ptysplit", "hwm") != "" && get("ptysplit", "hwm") <= 1300, get("ptysplit", "hwm") " kB")
+  target("all pairs answered", get("ptysplit", "answered") != "" && get("ptysplit", "answered") == get("ptysplit", "pairs") && get("ptysplit", "pairs") == pairs, get("ptysplit", "answered") "/" pairs)
+
+  if (html != "") write_html()
+}
+function cellr(row, m, fmt,    v, q) {
+  v = get(row, m)
+  if (v == "") return "n/a"
+  q = ratio(row, m)
+  return sprintf(fmt, v) (row == "floor" || q == "" ? "" : " (" q ")")
+}
+function target(name, ok, value) {
+  printf "  %-38s %-5s %s\n", name, ok ? "holds" : "MISS", value
+  T[++nt] = name ; TOK[nt] = ok ; TV[nt] = value
+}
+function write_html(    i, r, a) {
+  print "<table>" > html
+  print " <tr><th>head</th><th>throughput MB/s</th><th>× floor</th><th>head CPU ms</th><th>× floor</th><th>RTT p50 µs</th><th>× floor</th><th>RTT p99 µs</th><th>start-up µs</th><th>peak RSS kB</th><th>size B</th></tr>" > html
+  for (i = 1 ; i <= n ; i++) {
+    r = R[i]
+    printf " <tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", r, cell(r, "mbps", "%.0f"), ratio(r, "mbps"), cell(r, "cpu", "%.0f"), ratio(r, "cpu"), cell(r, "p50", "%.1f"), ratio(r, "p50"), cell(r, "p99", "%.1f"), cell(r, "start", "%.0f"), cell(r, "hwm", "%.0f"), size[r] ? size[r] : "n/a" > html
+  }
+  print "</table>\n<table>" > html
+  print " <tr><th>head</th><th>answered</th><th>slowest answer ms</th><th>heads' PSS MiB</th><th>MemAvailable drop MiB</th></tr>" > html
+  for (i = 1 ; i <= n ; i++) {
+    r = R[i] ; a = get(r, "answered")
+    printf " <tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", r, a == "" ? "n/a" : sprintf("%d/%d", a, get(r, "pairs")), cell(r, "slowest", "%.1f"), cell(r, "hpss", "%.1f"), cell(r, "drop", "%.0f") > html
+  }
+  print "</table>\n<table>\n <tr><th>target</th><th>ptysplit</th><th></th></tr>" > html
+  for (i = 1 ; i <= nt ; i++) printf " <tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", T[i], TV[i], TOK[i] ? "holds" : "<strong>missed</strong>" > html
+  print "</table>" > html
+}
+EOF
