@@ -17,6 +17,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 CFLAGS="-g $san" LDFLAGS="$san" ./configure >/dev/null || exit 111
 make -j2 >/dev/null && make tests >/dev/null || { echo "check-sanitized.sh: fatal: the sanitized build failed" 1>&2 ; exit 111 ; }
 # Leak checks stay on; abort on the first report so that it fails a test.
+PTYSPLIT_SANITIZED=1 \
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   exec ./tools/run-tests.sh

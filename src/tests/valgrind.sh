@@ -36,16 +36,19 @@ until_true () {
 }
 shows () { $tmux capture-pane -p -t main 2>/dev/null | grep -q -- "$1" ; }
 
+if test -n "${PTYSPLIT_SANITIZED:-}" ; then
+  skip "valgrind session" "these binaries are built with AddressSanitizer, whose shadow memory valgrind cannot run (make check runs this on the plain build)"
+  exit 0
+fi
 for need in valgrind tmux ; do
   command -v $need >/dev/null 2>&1 || { skip "valgrind session" "$need is not installed" ; exit 0 ; }
 done
 
 vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
-$tmux new-session -d -s main -x 80 -y 24 "exec $vg --log-file=$dir/head.log $top/ptyhead $sock"
-$tmux set-option -t main remain-on-exit on >/dev/null
-headpid=$($tmux display -p -t main '#{pane_pid}')
-dead () { test "$($tmux display -p -t main '#{pane_dead}')" = 1 ; }
+# The pane's shell records the head's exit code; the head is its child.
+$tmux new-session -d -s main -x 80 -y 24 "$vg --log-file=$dir/head.log $top/ptyhead $sock ; echo \$? > $dir/head.rc ; exec sleep 100"
 until_true test -S "$sock" || { fail "valgrind session" "the head did not start under valgrind" ; exit 1 ; }
+headpid=$(pgrep -P "$($tmux display -p -t main '#{pane_pid}')")
 $vg --log-file="$dir/exec.log" "$top/ptyexec" -t 20000 "$sock" \
   sh -c 'echo vg-started ; read line ; echo "vg-got $line"' </dev/null >/dev/null 2>"$dir/exec.err" &
 until_true shows vg-started || fail "valgrind session" "the program did not start: $(cat "$dir/exec.err")"
@@ -56,8 +59,8 @@ rc=$?
 test $rc = 0 || fail "valgrind session" "ptyexec's program exited $rc"
 sleep 0.5
 kill -TERM "$headpid"
-until_true dead
-headrc=$($tmux display -p -t main '#{pane_dead_status}')
+until_true test -s "$dir/head.rc"
+headrc=$(cat "$dir/head.rc" 2>/dev/null)
 
 if test "$headrc" = 0 && ! test -s "$dir/head.log" ; then
   pass "valgrind: ptyhead served a session and exited 0 with zero memcheck errors"
