@@ -9,8 +9,9 @@
 #
 # Environment:
 #   BENCH_QUICK=1        a short smoke run (small sizes, 1 round)
-#   BENCH_ROUNDS=n       rounds of throughput, round trip and start-up (5)
-#   BENCH_SCALE_ROUNDS=n rounds of the scale test (3)
+#   BENCH_ROUNDS=n       rounds of throughput, round trip and start-up (5),
+#                        after a warm-up round 0 that is not counted
+#   BENCH_SCALE_ROUNDS=n rounds of the scale test (5)
 #   BENCH_MIB=n          the text file's size in MiB (64)
 #   BENCH_TRIPS=n        round trips per trial (2000)
 #   BENCH_STARTS=n       start-up runs in all, split over the rounds (500)
@@ -31,12 +32,11 @@ if test "${BENCH_QUICK:-0}" = 1 ; then
   rounds=${BENCH_ROUNDS:-1} ; srounds=${BENCH_SCALE_ROUNDS:-1} ; mib=${BENCH_MIB:-8}
   trips=${BENCH_TRIPS:-200} ; starts=${BENCH_STARTS:-50} ; pairs=${BENCH_PAIRS:-20}
 else
-  rounds=${BENCH_ROUNDS:-5} ; srounds=${BENCH_SCALE_ROUNDS:-3} ; mib=${BENCH_MIB:-64}
+  rounds=${BENCH_ROUNDS:-5} ; srounds=${BENCH_SCALE_ROUNDS:-5} ; mib=${BENCH_MIB:-64}
   trips=${BENCH_TRIPS:-2000} ; starts=${BENCH_STARTS:-500} ; pairs=${BENCH_PAIRS:-500}
 fi
 rows=${BENCH_ROWS:-"floor ptysplit dtach script tmux screen"}
 perstart=$(( (starts + rounds - 1) / rounds ))
-limit=600
 
 for b in ptyhead ptyexec ptysplit-bench ptysplit-bench-floor ptysplit-bench-prog ; do
   test -x "./$b" || { echo "bench.sh: ./$b is missing: run make bench" >&2 ; exit 100 ; }
@@ -116,10 +116,10 @@ trial () {
     return
   fi
   case $what in
-    tput) n="-f $T/text" ;;
-    rtt) n="-n $trips" ;;
-    start) n="-n $perstart" ;;
-    scale) n="-n $pairs" ;;
+    tput) n="-f $T/text" ; limit=180 ;;
+    rtt) n="-n $trips" ; limit=180 ;;
+    start) n="-n $perstart" ; limit=300 ;;
+    scale) n="-n $pairs" ; limit=300 ;;
   esac
   args "$row" "$what" > "$T/args"
   set --
@@ -135,11 +135,15 @@ trial () {
 }
 
 started=$(date +%s)
+load0=$(cut -d ' ' -f 1-3 /proc/loadavg)
 echo "ptysplit benchmark: $rounds rounds, $mib MiB, $trips round trips, $starts start-ups, $pairs pairs x $srounds rounds" >&2
-r=1
+# Round 0 warms every head up and is thrown away: the first run of a
+# program after a pause pays for its pages coming back into memory.
+r=0
 while test $r -le "$rounds" ; do
   for what in tput rtt start ; do
     for row in $rows ; do
+      if test $r -eq 0 && test "$what" = start ; then continue ; fi
       echo "  round $r/$rounds: $what $row" >&2
       trial "$row" "$what" "$r"
     done
@@ -155,6 +159,7 @@ while test $r -le "$srounds" ; do
   r=$((r + 1))
 done
 elapsed=$(( $(date +%s) - started ))
+load1=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
 test -n "$BENCH_RESULTS" && cp "$results" "$BENCH_RESULTS"
 
@@ -172,27 +177,38 @@ done
 
 awk -v rows="$rows" -v sizes="$sizes" -v html="${BENCH_HTML:-}" -v machine="$machine" \
     -v versions="$versions" -v elapsed="$elapsed" -v rounds="$rounds" -v srounds="$srounds" \
-    -v mib="$mib" -v trips="$trips" -v starts="$starts" -v pairs="$pairs" -f - "$results" <<'EOF'
+    -v mib="$mib" -v trips="$trips" -v starts="$starts" -v pairs="$pairs" -v load="$load0 before, $load1 after" -f - "$results" <<'EOF'
 function median(key,    n, i, j, t, a) {
   n = split(vals[key], a, " ")
   if (n == 0) return ""
   for (i = 2 ; i <= n ; i++) { t = a[i] ; for (j = i - 1 ; j >= 1 && a[j] + 0 > t + 0 ; j--) a[j+1] = a[j] ; a[j+1] = t }
   return n % 2 ? a[(n + 1) / 2] : (a[n/2] + a[n/2 + 1]) / 2
 }
-function add(row, what, v) { vals[row SUBSEP what] = vals[row SUBSEP what] " " v }
+function add(row, what, v) { vals[row SUBSEP what] = vals[row SUBSEP what] " " v ; per[row SUBSEP what SUBSEP round] = v ; seen[round] = 1 }
 function get(row, what) { return median(row SUBSEP what) }
 function na(row, what) { return (row SUBSEP what) in why ? why[row SUBSEP what] : "" }
-function ratio(row, what,    f, v) {
-  v = get(row, what) ; f = get("floor", what)
-  return (v == "" || f == "" || f == 0) ? "" : sprintf("%.2fx", v / f)
+# The median of the per-round ratios: a head and the floor of the same
+# round ran minutes apart at most, so a drift of the machine cancels out.
+function ratiov(row, what,    r, k, f, key) {
+  key = "ratio" SUBSEP row SUBSEP what
+  if (!(key in vals)) for (r in seen) {
+    k = row SUBSEP what SUBSEP r ; f = "floor" SUBSEP what SUBSEP r
+    if ((k in per) && (f in per) && per[f] > 0) vals[key] = vals[key] " " per[k] / per[f]
+  }
+  return median(key)
+}
+function ratio(row, what,    q) {
+  q = ratiov(row, what)
+  return q == "" ? "" : sprintf("%.2fx", q)
 }
 function cell(row, what, fmt,    v) {
   v = get(row, what)
   if (v == "") return "n/a"
   return sprintf(fmt, v)
 }
+$3 == 0 { next }
 {
-  row = $1 ; what = $2
+  row = $1 ; what = $2 ; round = $3
   if ($4 == "NA" || $4 == "FAIL") {
     msg = $0 ; sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "", msg)
     why[row SUBSEP what] = ($4 == "NA" ? "" : "failed: ") msg
@@ -227,8 +243,8 @@ END {
   metric["p50"] = "rtt" ; metric["p99"] = "rtt" ; metric["start"] = "start"
   metric["slowest"] = "scale" ; metric["hpss"] = "scale" ; metric["drop"] = "scale"
 
-  printf "\nMachine: %s\nPeers: %s\n", machine, versions
-  printf "Medians of %d rounds (scale: %d); %d MiB stream, %d round trips, %d start-ups, %d pairs; took %d s.\n\n", rounds, srounds, mib, trips, starts, pairs, elapsed
+  printf "\nMachine: %s\nPeers: %s\nLoad average: %s\n", machine, versions, load
+  printf "Medians of %d rounds (scale: %d); ratios: medians of the per-round ratios to the floor.\n%d MiB stream, %d round trips, %d start-ups, %d pairs; took %d s.\n\n", rounds, srounds, mib, trips, starts, pairs, elapsed
   hdr = sprintf("%-9s %17s %17s %15s %9s %10s %9s %9s", "head", "throughput MB/s", "head CPU ms", "RTT p50 us", "p99 us", "start us", "RSS kB", "size B")
   print hdr
   for (i = 1 ; i <= n ; i++) {
@@ -261,9 +277,9 @@ END {
 
   # The targets, for ptysplit.
   print "\nTargets (ptysplit):"
-  target("head CPU <= 1.10x floor", get("ptysplit", "cpu") != "" && get("ptysplit", "cpu") <= 1.10 * get("floor", "cpu"), ratio("ptysplit", "cpu"))
-  target("RTT p50 <= 1.05x floor", get("ptysplit", "p50") != "" && get("ptysplit", "p50") <= 1.05 * get("floor", "p50"), ratio("ptysplit", "p50"))
-  target("throughput >= 0.90x floor", get("ptysplit", "mbps") != "" && get("ptysplit", "mbps") >= 0.90 * get("floor", "mbps"), ratio("ptysplit", "mbps"))
+  target("head CPU <= 1.10x floor", ratiov("ptysplit", "cpu") != "" && ratiov("ptysplit", "cpu") <= 1.10, ratio("ptysplit", "cpu"))
+  target("RTT p50 <= 1.05x floor", ratiov("ptysplit", "p50") != "" && ratiov("ptysplit", "p50") <= 1.05, ratio("ptysplit", "p50"))
+  target("throughput >= 0.90x floor", ratiov("ptysplit", "mbps") != "" && ratiov("ptysplit", "mbps") >= 0.90, ratio("ptysplit", "mbps"))
   target("ptyexec start-up overhead <= 500 us", get("ptysplit", "start") != "" && get("ptysplit", "start") <= 500, get("ptysplit", "start") " us")
   target("ptyhead peak RSS <= 1300 kB", get("ptysplit", "hwm") != "" && get("ptysplit", "hwm") <= 1300, get("ptysplit", "hwm") " kB")
   target("all pairs answered", get("ptysplit", "answered") != "" && get("ptysplit", "answered") == get("ptysplit", "pairs") && get("ptysplit", "pairs") == pairs, get("ptysplit", "answered") "/" pairs)
@@ -281,6 +297,7 @@ function target(name, ok, value) {
   T[++nt] = name ; TOK[nt] = ok ; TV[nt] = value
 }
 function write_html(    i, r, a) {
+  printf "<p> Machine: %s.<br>\nPeers: %s.<br>\nLoad average: %s.<br>\nMedians of %d rounds (scale: %d); %d MiB stream, %d round trips, %d start-ups, %d pairs; the run took %d s. </p>\n", machine, versions, load, rounds, srounds, mib, trips, starts, pairs, elapsed > html
   print "<table>" > html
   print " <tr><th>head</th><th>throughput MB/s</th><th>× floor</th><th>head CPU ms</th><th>× floor</th><th>RTT p50 µs</th><th>× floor</th><th>RTT p99 µs</th><th>start-up µs</th><th>peak RSS kB</th><th>size B</th></tr>" > html
   for (i = 1 ; i <= n ; i++) {

@@ -7,9 +7,9 @@
     never depend on how a head draws the screen.
 
       ptysplit-bench-prog stream fifo id file
-        waits for a G on its terminal, says "s id pid" on the fifo,
-        copies file to its terminal the way cat does, says "d id" on the
-        fifo, then waits for a Q.
+        reads file into memory, waits for a G on its terminal, says
+        "s id pid" on the fifo, writes the file to its terminal in cat's
+        chunks, says "d id" on the fifo, then waits for a Q.
       ptysplit-bench-prog echo fifo id
         waits for a G, says "s id pid", throws away what was typed so far,
         writes R (the driver's cue that the echo starts), then writes back
@@ -26,6 +26,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <termios.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -78,18 +80,29 @@ static void tell (int fifo, char what, char const *id, int withpid)
   if (allwrite(fifo, line, len) < len) strerr_diefu1sys(111, "write to the fifo") ;
 }
 
+/* The file is read before the clock starts: the page cache of this
+    machine can be reclaimed at any time (no swap, so anonymous memory
+    cannot), and a stream that sometimes comes from the disk would
+    measure the disk. */
 static void stream (int fifo, char const *id, char const *file)
 {
+  struct stat st ;
+  char *data ;
+  size_t len, pos = 0 ;
   int fd = open_readb(file) ;
-  if (fd < 0) strerr_diefu2sys(111, "open ", file) ;
+  if (fd < 0 || fstat(fd, &st) < 0) strerr_diefu2sys(111, "open ", file) ;
+  len = st.st_size ;
+  data = malloc(len + 1) ;
+  if (!data) strerr_diefu1sys(111, "allocate the file's size") ;
+  if (allread(fd, data, len) < len) strerr_diefu2sys(111, "read ", file) ;
+  fd_close(fd) ;
   wait_for('G') ;
   tell(fifo, 's', id, 1) ;
-  for (;;)
+  while (pos < len)
   {
-    ssize_t r = fd_read(fd, buf, CHUNK) ;
-    if (r < 0) strerr_diefu2sys(111, "read ", file) ;
-    if (!r) break ;
-    if (allwrite(1, buf, r) < (size_t)r) strerr_diefu1sys(111, "write stdout") ;
+    size_t n = len - pos < CHUNK ? len - pos : CHUNK ;
+    if (allwrite(1, data + pos, n) < n) strerr_diefu1sys(111, "write stdout") ;
+    pos += n ;
   }
   tell(fifo, 'd', id, 0) ;
   wait_for('Q') ;

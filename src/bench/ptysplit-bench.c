@@ -604,7 +604,9 @@ static void wait_ready (int echo)
     {
       pair *p = pairs + i ;
       if (!p->ready && t - p->lastgo > 100 * MS) { fd_write(p->m, "G", 1) ; p->lastgo = t ; }
-      if (drain(p, p->ready && !p->cued ? 'R' : 0) && !p->cued) { p->cued = 1 ; ncued++ ; }
+       /* R is looked for even before the "s" line is read: under load,
+          the R can come first. Nothing else is written before it. */
+      if (drain(p, p->cued ? 0 : 'R') && !p->cued) { p->cued = 1 ; ncued++ ; }
       if (p->gone && !p->cued) pair_fail(i, "its head exited before the program was seen running") ;
     }
     nready += fifo_lines(&done) ;
