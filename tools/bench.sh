@@ -150,6 +150,7 @@ while test $r -le "$rounds" ; do
   done
   r=$((r + 1))
 done
+load1=$(cut -d ' ' -f 1-3 /proc/loadavg)
 r=1
 while test $r -le "$srounds" ; do
   for row in $rows ; do
@@ -159,7 +160,6 @@ while test $r -le "$srounds" ; do
   r=$((r + 1))
 done
 elapsed=$(( $(date +%s) - started ))
-load1=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
 test -n "$BENCH_RESULTS" && cp "$results" "$BENCH_RESULTS"
 
@@ -177,7 +177,7 @@ done
 
 awk -v rows="$rows" -v sizes="$sizes" -v html="${BENCH_HTML:-}" -v machine="$machine" \
     -v versions="$versions" -v elapsed="$elapsed" -v rounds="$rounds" -v srounds="$srounds" \
-    -v mib="$mib" -v trips="$trips" -v starts="$starts" -v pairs="$pairs" -v load="$load0 before, $load1 after" -f - "$results" <<'EOF'
+    -v mib="$mib" -v trips="$trips" -v starts="$starts" -v pairs="$pairs" -v load="$load0 at the start, $load1 before the scale rounds" -f - "$results" <<'EOF'
 function median(key,    n, i, j, t, a) {
   n = split(vals[key], a, " ")
   if (n == 0) return ""
@@ -280,7 +280,7 @@ END {
   target("head CPU <= 1.10x floor", ratiov("ptysplit", "cpu") != "" && ratiov("ptysplit", "cpu") <= 1.10, ratio("ptysplit", "cpu"))
   target("RTT p50 <= 1.05x floor", ratiov("ptysplit", "p50") != "" && ratiov("ptysplit", "p50") <= 1.05, ratio("ptysplit", "p50"))
   target("throughput >= 0.90x floor", ratiov("ptysplit", "mbps") != "" && ratiov("ptysplit", "mbps") >= 0.90, ratio("ptysplit", "mbps"))
-  target("ptyexec start-up overhead <= 500 us", get("ptysplit", "start") != "" && get("ptysplit", "start") <= 500, get("ptysplit", "start") " us")
+  target("ptyexec start-up overhead <= 500 us", get("ptysplit", "start") != "" && get("ptysplit", "start") <= 500, cell("ptysplit", "start", "%.0f us"))
   target("ptyhead peak RSS <= 1300 kB", get("ptysplit", "hwm") != "" && get("ptysplit", "hwm") <= 1300, get("ptysplit", "hwm") " kB")
   target("all pairs answered", get("ptysplit", "answered") != "" && get("ptysplit", "answered") == get("ptysplit", "pairs") && get("ptysplit", "pairs") == pairs, get("ptysplit", "answered") "/" pairs)
 
@@ -311,7 +311,11 @@ function write_html(    i, r, a) {
     printf " <tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", r, a == "" ? "n/a" : sprintf("%d/%d", a, get(r, "pairs")), cell(r, "slowest", "%.1f"), cell(r, "hpss", "%.1f"), cell(r, "drop", "%.0f") > html
   }
   print "</table>\n<table>\n <tr><th>target</th><th>ptysplit</th><th></th></tr>" > html
-  for (i = 1 ; i <= nt ; i++) printf " <tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", T[i], TV[i], TOK[i] ? "holds" : "<strong>missed</strong>" > html
+  for (i = 1 ; i <= nt ; i++) {
+    name = T[i] ; sub(/<=/, "\\&le;", name) ; sub(/>=/, "\\&ge;", name) ; sub(/ us$/, " \\&micro;s", name)
+    v = TV[i] ; sub(/ us$/, " \\&micro;s", v)
+    printf " <tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", name, v, TOK[i] ? "holds" : "<strong>missed</strong>" > html
+  }
   print "</table>" > html
 }
 EOF
