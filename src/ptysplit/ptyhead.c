@@ -853,6 +853,12 @@ static ssize_t master_discard (void)
   return r ;
 }
 
+static void master_write (void)
+{
+  if (queue_flush(&inq, sess.master) < 0 && !error_isagain(errno))
+    queue_clear(&inq) ;
+}
+
 static void stdin_read (void)
 {
   ssize_t r ;
@@ -861,19 +867,19 @@ static void stdin_read (void)
     char discard[INBUF_SIZE] ;
     r = fd_read(0, discard, sizeof(discard)) ;
   }
-  else r = queue_fill(&inq, 0) ;
+  else
+  {
+    r = queue_fill(&inq, 0) ;
+     /* Written at once: the master is nearly always ready, and waiting
+        for iopause to say so costs one more iopause per keystroke. */
+    if (r > 0) { master_write() ; return ; }
+  }
   if (r < 0 && error_isagain(errno)) return ;
   if (r <= 0)
   {
     if (r < 0 && errno != EIO) strerr_warnwusys("read from stdin") ;
     term.stdin_eof = 1 ;
   }
-}
-
-static void master_write (void)
-{
-  if (queue_flush(&inq, sess.master) < 0 && !error_isagain(errno))
-    queue_clear(&inq) ;
 }
 
  /* EIO (or 0) is the program's hangup: then only the output is drained. */
@@ -883,7 +889,13 @@ static void master_read (void)
   if (queue_hasroom(&outq))
   {
     r = queue_fill(&outq, sess.master) ;
-    if (r > 0) log_feed(outq.s + outq.end - r, r) ;
+    if (r > 0)
+    {
+      log_feed(outq.s + outq.end - r, r) ;
+       /* Likewise: stdout is tried now, iopause only waits when it is full. */
+      stdout_write() ;
+      return ;
+    }
   }
   else r = master_discard() ;
   if (r > 0 || (r < 0 && error_isagain(errno))) return ;
