@@ -216,9 +216,7 @@ fi
 
 # 7. Built without libs6: -F dies 100 saying so.
 build=$dir/build
-mkdir -p "$build"
-if (cd "$top" && tar cf - --exclude=./.git --exclude='./build-*' .) | (cd "$build" && tar xf -) \
-  && (cd "$build" && make clean >/dev/null 2>&1 ; ./configure --disable-fdholder >/dev/null && make ptyhead >/dev/null 2>&1) ; then
+if "$top/tools/copy-tree.sh" "$build" && (cd "$build" && ./configure --disable-fdholder >/dev/null && make ptyhead >/dev/null 2>&1) ; then
   out=$("$build/ptyhead" -F "$holder" "$dir/nolib.sock" 2>&1) ; code=$?
   if test $code = 100 && echo "$out" | grep -q "built without s6-fdholder support" ; then
     pass "built without libs6: ptyhead -F dies 100 saying so"
