@@ -27,6 +27,10 @@
 
 cd "$(dirname "$0")/.." || exit 111
 top=$(pwd)
+ # The peers, from Debian, when we may install them; a peer that is still
+ # missing shows as n/a with the reason.
+. ./tools/packages.sh
+(need_packages $BENCH_PACKAGES) || echo "bench.sh: warning: could not install some of: $BENCH_PACKAGES" >&2
 
 if test "${BENCH_QUICK:-0}" = 1 ; then
   rounds=${BENCH_ROUNDS:-1} ; srounds=${BENCH_SCALE_ROUNDS:-1} ; mib=${BENCH_MIB:-8}
