@@ -26,7 +26,7 @@ for suite in $suites ; do
     echo "FAIL: $suite: killed after $limit seconds" >> "$one"
   elif test "$rc" -ne 0 && ! grep -q '^FAIL: ' "$one" ; then
     echo "FAIL: $suite: exited $rc without reporting a failure" >> "$one"
-  elif test "$rc" -eq 0 && ! grep -q '^PASS: ' "$one" ; then
+  elif test "$rc" -eq 0 && ! grep -q -e '^PASS: ' -e '^SKIP: ' "$one" ; then
     echo "FAIL: $suite: ran no test" >> "$one"
   fi
   cat "$one"
