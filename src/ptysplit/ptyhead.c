@@ -148,6 +148,14 @@ static queue logq = QUEUE_INIT(logbuf) ;
 static ptysplit_textlog logfilter = PTYSPLIT_TEXTLOG_ZERO ;
 
 
+ /* ms from now, on the clock iopause_g keeps */
+static void deadline_in (tain *d, unsigned int ms)
+{
+  tain_from_millisecs(d, ms) ;
+  tain_add_g(d, d) ;
+}
+
+
  /* queues */
 
 static inline size_t queue_len (queue const *q) { return q->end - q->start ; }
@@ -311,11 +319,10 @@ static void log_open (int fd)
   struct stat st ;
   char path[14 + UINT_FMT] = "/proc/self/fd/" ;
   int own ;
+  static ptysplit_textlog const fresh = PTYSPLIT_TEXTLOG_ZERO ;
   sess.log = fd ;
   sess.logsock = 0 ;
-  sess.logdropped = 0 ;
-  queue_clear(&logq) ;
-  memset(&logfilter, 0, sizeof(logfilter)) ;
+  logfilter = fresh ;
   if (fstat(fd, &st) < 0) return ;
   if (S_ISSOCK(st.st_mode)) { sess.logsock = 1 ; return ; }
   if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) return ;
@@ -377,8 +384,7 @@ static void log_finish (void)
   if (sess.log < 0) return ;
   log_queue(out, ptysplit_textlog_flush(&logfilter, out, sizeof(out))) ;
   tain_now_g() ;
-  tain_from_millisecs(&sess.logdeadline, LOG_DRAIN_MS) ;
-  tain_add_g(&sess.logdeadline, &sess.logdeadline) ;
+  deadline_in(&sess.logdeadline, LOG_DRAIN_MS) ;
 }
 
 static void log_write (void)
@@ -490,17 +496,22 @@ static void force_repaint (void)
 
 static char holder_id[S6_FDHOLDER_ID_SIZE + 1] ;
 
- /* The identifier: the prefix and the absolute path of our socket. */
+ /* The identifier: the prefix and the absolute path of our socket.
+    Made before the socket exists, so a bad one leaves nothing behind. */
 static void holder_init (void)
 {
   size_t plen = sizeof(HOLDER_PREFIX) - 1 ;
   size_t len = strlen(sockpath) ;
   size_t dlen = 0 ;
+  if (!opt.holder) return ;
   memcpy(holder_id, HOLDER_PREFIX, plen) ;
   if (sockpath[0] != '/')
   {
     if (!getcwd(holder_id + plen, sizeof(holder_id) - plen - 1))
+    {
+      if (errno == ERANGE) strerr_dief(100, "socket path too long to name it in the fd holder: ", sockpath) ;
       strerr_diefusys(111, "get the working directory, to name the socket in the fd holder") ;
+    }
     dlen = strlen(holder_id + plen) ;
     holder_id[plen + dlen++] = '/' ;
   }
@@ -512,8 +523,7 @@ static void holder_init (void)
 static int holder_connect (s6_fdholder_t *a, tain *deadline)
 {
   tain_now_g() ;
-  tain_from_millisecs(deadline, HOLDER_TIMEOUT) ;
-  tain_add_g(deadline, deadline) ;
+  deadline_in(deadline, HOLDER_TIMEOUT) ;
   return s6_fdholder_start_g(a, opt.holder, deadline) ;
 }
 
@@ -560,7 +570,6 @@ static void holder_adopt (void)
   struct winsize ws ;
   int fd, r ;
   if (!opt.holder) return ;
-  holder_init() ;
   if (!holder_connect(&a, &deadline))
     diecleanusys(111, "connect to the fd holder at ", opt.holder) ;
   fd = s6_fdholder_retrieve_g(&a, holder_id, &deadline) ;
@@ -584,10 +593,12 @@ static void holder_adopt (void)
 
 #else
 
-static void holder_adopt (void)
+static void holder_init (void)
 {
   if (opt.holder) strerr_dief(100, "-F: this ptyhead was built without s6-fdholder support (libs6-dev was missing at build time)") ;
 }
+
+static void holder_adopt (void) { }
 
 static void holder_store (int master) { (void)master ; }
 static void holder_delete (void) { }
@@ -623,6 +634,10 @@ static int client_warn_allowed (void)
   return 0 ;
 }
 
+#define client_warnw(...) do { if (client_warn_allowed()) strerr_warnw(__VA_ARGS__) ; } while (0)
+#define client_warnwusys(...) do { if (client_warn_allowed()) strerr_warnwusys(__VA_ARGS__) ; } while (0)
+#define client_warni(...) do { if (client_warn_allowed()) strerr_warni(__VA_ARGS__) ; } while (0)
+
 static void client_drop (client *c)
 {
   ptysplit_closefds(c->fds, c->nfds) ;
@@ -648,11 +663,11 @@ static void client_reject (client *c, char const *reason, int native, int warn)
     char buf[PTYSPLIT_ANSWER_MAX] ;
     client_send(c, buf, ptysplit_answer_pack_refuse(buf, reason)) ;
   }
-  if (warn && client_warn_allowed())
+  if (warn)
   {
     char fmt[UID_FMT] ;
     fmt[uid_fmt(fmt, c->uid)] = 0 ;
-    strerr_warnw("refusing a client running as uid ", fmt, ": ", reason) ;
+    client_warnw("refusing a client running as uid ", fmt, ": ", reason) ;
   }
   client_drop(c) ;
 }
@@ -664,13 +679,13 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
   int fd = c->fds[0] ;
   int log ;
   int r = ptysplit_pty_ismaster(fd) ;
-  if (r < 0) { if (client_warn_allowed()) strerr_warnwusys("check a client's fd") ; client_reject(c, "bad request: cannot check the fd", native, 0) ; return ; }
+  if (r < 0) { client_warnwusys("check a client's fd") ; client_reject(c, "bad request: cannot check the fd", native, 0) ; return ; }
   if (!r) { client_reject(c, "bad request: the fd is not a PTY master", native, 1) ; return ; }
   if (sess.master >= 0 && !opt.replace) { client_reject(c, "busy", native, verbosity >= 2) ; return ; }
   terminal_size(&ws) ;
   if (ptysplit_pty_setsize(fd, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel) < 0)
   {
-    if (client_warn_allowed()) strerr_warnwusys("set a client's window size") ;
+    client_warnwusys("set a client's window size") ;
     client_reject(c, "bad request: cannot set the window size", native, 0) ;
     return ;
   }
@@ -680,16 +695,13 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
     size_t len = ptysplit_answer_pack_accept(buf, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel, opt.term) ;
     if (!client_send(c, buf, len))
     {
-      if (client_warn_allowed()) strerr_warnwusys("answer a client") ;
+      client_warnwusys("answer a client") ;
       client_drop(c) ;
       return ;
     }
   }
-  if (sess.master >= 0)
-  {
-    session_end() ;
-    holder_delete() ;
-  }
+   /* -r: holder_store below replaces the old master's entry */
+  if (sess.master >= 0) session_end() ;
   log = c->nfds == 2 ? c->fds[1] : -1 ;
   c->nfds = 0 ;
   client_drop(c) ;
@@ -728,7 +740,7 @@ static void client_read (client *c)
   {
     if (error_isagain(errno)) return ;
     if (errno == EPROTO) client_reject(c, "bad request: too many fds", 1, 1) ;
-    else { if (client_warn_allowed()) strerr_warnwusys("read from a client") ; client_drop(c) ; }
+    else { client_warnwusys("read from a client") ; client_drop(c) ; }
     return ;
   }
   if (c->nfds + nfds > PTYSPLIT_FDPASS_MAXFDS)
@@ -772,7 +784,7 @@ static void clients_accept (void)
     int fd = ipc_accept_nbcoe(lsock, 0, 0, 0) ;
     if (fd < 0)
     {
-      if (!error_isagain(errno) && client_warn_allowed()) strerr_warnwusys("accept a connection") ;
+      if (!error_isagain(errno)) client_warnwusys("accept a connection") ;
       return ;
     }
     c = client_slot() ;
@@ -780,15 +792,11 @@ static void clients_accept (void)
     c->nfds = 0 ;
     c->len = 0 ;
     nclients++ ;
-    if (opt.timeout)
-    {
-      tain_from_millisecs(&c->deadline, opt.timeout) ;
-      tain_add_g(&c->deadline, &c->deadline) ;
-    }
+    if (opt.timeout) deadline_in(&c->deadline, opt.timeout) ;
     else c->deadline = tain_infinite ;
     if (getpeereid(fd, &c->uid, &gid) < 0)
     {
-      if (client_warn_allowed()) strerr_warnwusys("get a client's credentials") ;
+      client_warnwusys("get a client's credentials") ;
       client_drop(c) ;
     }
     else if (!ptysplit_uidlist_allows(&opt.uids, c->uid))
@@ -800,8 +808,8 @@ static void client_expire (client *c)
 {
   char fmt[UINT_FMT] ;
   fmt[uint_fmt(fmt, opt.timeout)] = 0 ;
-  if (c->len || c->nfds) { if (client_warn_allowed()) strerr_warnw("dropping a client that did not finish its request within ", fmt, " ms") ; }
-  else if (verbosity >= 2 && client_warn_allowed()) strerr_warni("dropping a client that sent nothing within ", fmt, " ms") ;
+  if (c->len || c->nfds) client_warnw("dropping a client that did not finish its request within ", fmt, " ms") ;
+  else if (verbosity >= 2) client_warni("dropping a client that sent nothing within ", fmt, " ms") ;
   client_drop(c) ;
 }
 
@@ -1064,6 +1072,7 @@ int main (int argc, char const *const *argv)
   term.istty = isatty(0) ;
   for (; i < MAXCLIENTS ; i++) clients[i].sock = -1 ;
   tain_now_set_stopwatch_g() ;
+  holder_init() ;
   spfd = signals_init() ;
   socket_create() ;
   if (verbosity >= 2) strerr_warni("listening on ", sockpath) ;

@@ -7,11 +7,12 @@
 # capture-pane -e) must be identical. Also top starts and quits with q
 # through the head. Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
+. ./src/tests/lib/common.sh
+
 top=$(pwd)
 dir=$(mktemp -d /tmp/ptysplit-curses.XXXXXX) || exit 111
 tmux="tmux -S $dir/tmux.sock"
 sock=$dir/head.sock
-failed=0
 
 cleanup () {
   trap - EXIT INT TERM HUP
@@ -20,10 +21,6 @@ cleanup () {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-
-pass () { echo "PASS: $1" ; }
-fail () { echo "FAIL: $1: $2" ; failed=1 ; }
-skip () { echo "SKIP: $1: $2" ; }
 
 capture () { $tmux capture-pane -p -e -t "$1" 2>/dev/null ; }
 
@@ -50,13 +47,8 @@ keys () {
 }
 
 # until_shown WINDOW TEXT: 10 s at most.
-until_shown () {
-  i=0
-  until $tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" ; do
-    i=$((i + 1)) ; test $i -gt 100 && return 1
-    sleep 0.1
-  done
-}
+shown () { $tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" ; }
+until_shown () { until_true shown "$1" "$2" ; }
 
 # compare NAME TEXT: the two screens, now; TEXT must be on them.
 compare () {

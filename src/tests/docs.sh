@@ -6,13 +6,10 @@
 # puts binaries and man pages where configure said.
 # Prints PASS/FAIL/SKIP lines like the C suites. Run from the top of the tree.
 
+. ./src/tests/lib/common.sh
+
 dir=$(mktemp -d /tmp/ptysplit-docs.XXXXXX) || exit 111
 trap 'rm -rf "$dir"' EXIT INT TERM HUP
-failed=0
-
-pass () { echo "PASS: $1" ; }
-fail () { echo "FAIL: $1: $2" ; failed=1 ; }
-skip () { echo "SKIP: $1: $2" ; }
 
 # usage_of PROG: the usage line the program prints on a usage error.
 usage_of () {

@@ -5,13 +5,14 @@
 # being absent or dying is handled. Heads run in a real tmux server.
 # Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
+. ./src/tests/lib/common.sh
+
 top=$(pwd)
 dir=$(mktemp -d /tmp/ptysplit-fdholder.XXXXXX) || exit 111
 tmux="tmux -S $dir/tmux.sock"
 holder="$dir/holder.sock"
 sock="$dir/head.sock"
 holderpid=
-failed=0
 
 cleanup () {
   trap - EXIT INT TERM HUP
@@ -22,19 +23,6 @@ cleanup () {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-
-pass () { echo "PASS: $1" ; }
-fail () { echo "FAIL: $1: $2" ; failed=1 ; }
-skip () { echo "SKIP: $1: $2" ; }
-
-# until_true COMMAND...: polls the command, 10 s at most.
-until_true () {
-  i=0
-  until "$@" >/dev/null 2>&1 ; do
-    i=$((i + 1)) ; test $i -gt 100 && return 1
-    sleep 0.1
-  done
-}
 
 screen_of () { $tmux capture-pane -p -S - -t "$1" 2>/dev/null ; }
 shows () { screen_of "$1" | grep -q -- "$2" ; }
@@ -111,6 +99,17 @@ else
   fail "fd holder absent at start-up" "exit $code, said: $out"
 fi
 test -e "$sock" && fail "fd holder absent at start-up" "the socket was left behind"
+
+# 1b. A socket whose identifier ("ptyhead:" + absolute path) would pass
+#     the holder's 255 bytes: 100, before any socket exists.
+deep=$dir/$(printf '%0100d' 0)/$(printf '%0100d' 1)/$(printf '%0100d' 2)
+mkdir -p "$deep" || exit 111
+out=$(cd "$deep" && "$top/ptyhead" -F "$holder" head.sock 2>&1) ; code=$?
+if test $code = 100 && echo "$out" | grep -q "too long to name it in the fd holder" && ! test -e "$deep/head.sock" ; then
+  pass "-F: a socket path too long for the holder's identifier: 100, no socket left"
+else
+  fail "-F identifier too long" "exit $code, said: $out; socket: $(ls "$deep/head.sock" 2>&1)"
+fi
 
 start_holder || { fail "fd holder" "s6-fdholder-daemon did not start" ; exit 1 ; }
 
@@ -218,10 +217,10 @@ fi
 build=$dir/build
 if "$top/tools/copy-tree.sh" "$build" && (cd "$build" && ./configure --disable-fdholder >/dev/null && make ptyhead >/dev/null 2>&1) ; then
   out=$("$build/ptyhead" -F "$holder" "$dir/nolib.sock" 2>&1) ; code=$?
-  if test $code = 100 && echo "$out" | grep -q "built without s6-fdholder support" ; then
-    pass "built without libs6: ptyhead -F dies 100 saying so"
+  if test $code = 100 && echo "$out" | grep -q "built without s6-fdholder support" && ! test -e "$dir/nolib.sock" ; then
+    pass "built without libs6: ptyhead -F dies 100 saying so, and creates no socket"
   else
-    fail "built without libs6" "exit $code: $out"
+    fail "built without libs6" "exit $code: $out; socket: $(ls "$dir/nolib.sock" 2>&1)"
   fi
 else
   fail "built without libs6" "could not configure and build a copy with --disable-fdholder"

@@ -6,6 +6,9 @@
 # stops reading never blocks the program, and says what it lost once it
 # reads again. Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
+. ./src/tests/lib/common.sh
+poll_limit=200  # 20 s: a 1 MB stream goes through tmux
+
 top=$(pwd)
 dir=$(mktemp -d /tmp/ptysplit-logging.XXXXXX) || exit 111
 scan=$dir/scan
@@ -28,18 +31,6 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-pass () { echo "PASS: $1" ; }
-fail () { echo "FAIL: $1: $2" ; }
-skip () { echo "SKIP: $1: $2" ; }
-
-# until_true COMMAND...: polls the command, 20 s at most.
-until_true () {
-  i=0
-  until "$@" >/dev/null 2>&1 ; do
-    i=$((i + 1)) ; test $i -gt 200 && return 1
-    sleep 0.1
-  done
-}
 screen_of () { $tmux capture-pane -p -e -t "$1" 2>/dev/null ; }
 shows () { screen_of "$1" | grep -q -- "$2" ; }
 logged () { grep -q -- "$2" "$dir/log-$1/current" 2>/dev/null ; }
@@ -141,3 +132,4 @@ if logged flood "^flood line 0 of" && until_true logged flood "^after-resume typ
 else
   fail "-L log around the stall" "$(head -n 2 "$dir/log-flood/current" 2>&1) ... $(tail -n 2 "$dir/log-flood/current" 2>&1)"
 fi
+exit $failed

@@ -5,10 +5,11 @@
 # ptyhead in a tmux window. Prints PASS/FAIL/SKIP lines like the C suites.
 # Run from the top of the tree, as root.
 
+. ./src/tests/lib/common.sh
+
 top=$(pwd)
 dir=$(mktemp -d /tmp/ptysplit-oci.XXXXXX) || exit 111
 tmux="tmux -S $dir/tmux.sock"
-failed=0
 containers=
 
 cleanup () {
@@ -20,20 +21,9 @@ cleanup () {
 }
 trap cleanup EXIT INT TERM HUP
 
-pass () { echo "PASS: $1" ; }
-fail () { echo "FAIL: $1: $2" ; failed=1 ; }
-skip () { echo "SKIP: $1: $2" ; }
-
 # wait_screen PATTERN: until the head's window shows PATTERN, 10 s at most.
-wait_screen () {
-  i=0
-  while ! $tmux capture-pane -p -t oci 2>/dev/null | grep -q -- "$1" ; do
-    i=$((i + 1))
-    test $i -gt 100 && return 1
-    sleep 0.1
-  done
-  return 0
-}
+shows () { $tmux capture-pane -p -t oci 2>/dev/null | grep -q -- "$1" ; }
+wait_screen () { until_true shows "$1" ; }
 
 screen () { $tmux capture-pane -p -t oci 2>/dev/null | tr '\n' '|' ; }
 

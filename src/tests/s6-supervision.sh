@@ -6,13 +6,14 @@
 # an s6 service with readiness, and s6-setuidgid programs meet the uid
 # checks. Prints PASS/FAIL/SKIP lines. Run from the top of the tree, as root.
 
+. ./src/tests/lib/common.sh
+
 top=$(pwd)
 dir=$(mktemp -d /tmp/ptysplit-s6.XXXXXX) || exit 111
 chmod 0755 "$dir"
 scan=$dir/scan
 tmux="tmux -S $dir/tmux.sock"
 svscan=
-failed=0
 
 cleanup () {
   trap - EXIT INT TERM HUP
@@ -27,10 +28,6 @@ cleanup () {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-
-pass () { echo "PASS: $1" ; }
-fail () { echo "FAIL: $1: $2" ; failed=1 ; }
-skip () { echo "SKIP: $1: $2" ; }
 
 # until COMMAND...: polls the command, 10 s at most.
 until_true () {

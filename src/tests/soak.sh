@@ -5,6 +5,8 @@
 # its resident memory grown by less than 64 kB. Prints PASS/FAIL lines.
 # Run from the top of the tree.
 
+. ./src/tests/lib/common.sh
+
 count=${PTYSPLIT_SOAK:-100}
 top=$(pwd)
 dir=$(mktemp -d /tmp/ptysplit-soak.XXXXXX) || exit 111
@@ -24,11 +26,7 @@ rss () { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" ; }
 
 "$top/ptyhead" "$sock" </dev/null >"$dir/screen" 2>"$dir/stderr" &
 headpid=$!
-i=0
-until test -S "$sock" ; do
-  i=$((i + 1)) ; test $i -gt 100 && { echo "FAIL: soak: the head did not start: $(cat "$dir/stderr")" ; exit 1 ; }
-  sleep 0.1
-done
+until_true test -S "$sock" || { fail "soak" "the head did not start: $(cat "$dir/stderr")" ; exit 1 ; }
 
 # session N: one program that says its number, then hangs up.
 session () { "$top/ptyexec" -t 5000 "$sock" sh -c "echo soak-$1" </dev/null >/dev/null 2>>"$dir/ptyexec.err" ; }
@@ -43,35 +41,35 @@ while test $n -lt "$count" ; do
   session $n || bad=$((bad + 1))
 done
 # The last session's end is seen by the head a moment after its program exits.
-i=0
-while test "$(nfds $headpid)" != "$fds0" && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
+until_true test "$(nfds $headpid)" = "$fds0"
 fds1=$(nfds $headpid)
 rss1=$(rss $headpid)
 served=$(grep -c '^soak-[0-9]' "$dir/screen")
 
 if test $bad = 0 && test "$served" = "$count" ; then
-  echo "PASS: soak: $count sessions in a row, all served"
+  pass "soak: $count sessions in a row, all served"
 else
-  echo "FAIL: soak: $bad of $count ptyexec failed, $served shown: $(tail -n 3 "$dir/ptyexec.err")"
+  fail "soak" "$bad of $count ptyexec failed, $served shown: $(tail -n 3 "$dir/ptyexec.err")"
 fi
 if test "$fds0" = "$fds1" ; then
-  echo "PASS: soak: the head's fd count stayed at $fds1 over $count sessions"
+  pass "soak: the head's fd count stayed at $fds1 over $count sessions"
 else
-  echo "FAIL: soak: the head's fd count went from $fds0 to $fds1 over $count sessions"
+  fail "soak" "the head's fd count went from $fds0 to $fds1 over $count sessions"
 fi
 if test -z "$rss0" || test -z "$rss1" ; then
-  echo "FAIL: soak: could not read the head's VmRSS"
+  fail "soak" "could not read the head's VmRSS"
 elif test $((rss1 - rss0)) -lt 64 ; then
-  echo "PASS: soak: the head's RSS went from $rss0 kB to $rss1 kB over $count sessions (under 64 kB of growth)"
+  pass "soak: the head's RSS went from $rss0 kB to $rss1 kB over $count sessions (under 64 kB of growth)"
 else
-  echo "FAIL: soak: the head's RSS grew from $rss0 kB to $rss1 kB over $count sessions"
+  fail "soak" "the head's RSS grew from $rss0 kB to $rss1 kB over $count sessions"
 fi
 kill "$headpid"
 wait "$headpid"
 rc=$?
 headpid=
 if test $rc = 0 && ! test -e "$sock" ; then
-  echo "PASS: soak: the head exits 0 on SIGTERM after the soak and removes its socket"
+  pass "soak: the head exits 0 on SIGTERM after the soak and removes its socket"
 else
-  echo "FAIL: soak: the head exited $rc after the soak, socket left: $(ls "$sock" 2>&1)"
+  fail "soak" "the head exited $rc after the soak, socket left: $(ls "$sock" 2>&1)"
 fi
+exit $failed

@@ -8,6 +8,9 @@
 # show as a stack trace in its log, so that is what is looked for.
 # Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
+. ./src/tests/lib/common.sh
+poll_limit=300  # 30 s: valgrind is slow
+
 top=$(pwd)
 dir=$(mktemp -d /tmp/ptysplit-valgrind.XXXXXX) || exit 111
 tmux="tmux -S $dir/tmux.sock"
@@ -22,18 +25,6 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-pass () { echo "PASS: $1" ; }
-fail () { echo "FAIL: $1: $2" ; }
-skip () { echo "SKIP: $1: $2" ; }
-
-# until_true COMMAND...: polls the command, 30 s at most (valgrind is slow).
-until_true () {
-  i=0
-  until "$@" >/dev/null 2>&1 ; do
-    i=$((i + 1)) ; test $i -gt 300 && return 1
-    sleep 0.1
-  done
-}
 shows () { $tmux capture-pane -p -t main 2>/dev/null | grep -q -- "$1" ; }
 
 if test -n "${PTYSPLIT_SANITIZED:-}" ; then
@@ -86,3 +77,4 @@ if test $rc = 111 && ! test -s "$dir/fail.log" ; then
 else
   fail "valgrind: ptyexec failure path" "exit $rc; memcheck said: $(head -n 20 "$dir/fail.log")"
 fi
+exit $failed
