@@ -34,6 +34,7 @@
 
 #include <ptysplit/protocol.h>
 #include <ptysplit/fdpass.h>
+#include <ptysplit/pty.h>
 
 #include "ptysplit-harness.h"
 
@@ -1158,7 +1159,6 @@ static int t_silent_client (void)
   tain start ;
   unsigned int ms ;
   int s ;
-  iopause_fd x ;
   tain d ;
   if (!h) return 0 ;
   s = h_connect(sock) ;
@@ -1172,9 +1172,8 @@ static int t_silent_client (void)
     return FAIL("a silent client blocked ptyexec: no report within 4 s; ptyexec ", h_status(p), ", stderr: ", h_show(&p->errs, 0)) ;
   }
   ms = h_since(&start) ;
-  x.fd = s ; x.events = IOPAUSE_READ ; x.revents = 0 ;
   h_deadline(&d, 0) ;
-  if (iopause_g(&x, 1, &d) != 0)
+  if (h_readable(s, &d) != 0)
   {
     fd_close(s) ;
     return FAIL("the silent client was dropped or answered before its 5 s handshake timeout (after ", h_u(ms), " ms)") ;
@@ -1261,8 +1260,8 @@ static int t_bad_requests (void)
   e = !refused(req, len, &f, 1, "not a PTY master", "a request with a regular file") ;
   fd_close(f) ;
   if (e) return 0 ;
-  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
-  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  m = ptysplit_pty_open(name, sizeof(name)) ;
+  if (m < 0) return FAIL("harness: unable to open a pty") ;
   c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
   if (c < 0) { fd_close(m) ; return FAIL("harness: unable to open ", name) ; }
   e = !refused(req, len, &c, 1, "not a PTY master", "a request with a PTY client end") ;
@@ -1291,21 +1290,10 @@ static int t_hostile_payloads (void)
   if (e) return 0 ;
   for (i = 0 ; i < 10 ; i++) ten[i] = 0 ;
   {
-    struct msghdr msg ;
-    struct iovec v = { .iov_base = req, .iov_len = len } ;
-    union { struct cmsghdr h ; char buf[CMSG_SPACE(sizeof(ten))] ; } ctl ;
-    struct cmsghdr *c ;
     ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
-    memset(&msg, 0, sizeof(msg)) ;
-    memset(&ctl, 0, sizeof(ctl)) ;
-    msg.msg_iov = &v ; msg.msg_iovlen = 1 ;
-    msg.msg_control = ctl.buf ; msg.msg_controllen = sizeof(ctl.buf) ;
-    c = CMSG_FIRSTHDR(&msg) ;
-    c->cmsg_level = SOL_SOCKET ; c->cmsg_type = SCM_RIGHTS ; c->cmsg_len = CMSG_LEN(sizeof(ten)) ;
-    memcpy(CMSG_DATA(c), ten, sizeof(ten)) ;
     s = h_connect(sock) ;
     if (s < 0) return 0 ;
-    if (sendmsg(s, &msg, MSG_NOSIGNAL) != (ssize_t)len) { fd_close(s) ; return FAIL("harness: unable to send ten fds") ; }
+    if (h_sendfds_raw(s, req, len, ten, 10) != (ssize_t)len) { fd_close(s) ; return FAIL("harness: unable to send ten fds") ; }
     e = h_answer(s, &ans, H_LONG) ;
     fd_close(s) ;
     if (e <= 0 || ans.accepted || !strstr(ans.text, "too many fds"))
@@ -1389,8 +1377,8 @@ static int t_client_dies_before_exec (void)
   int m, c, s, r ;
   hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
   if (!h) return 0 ;
-  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
-  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  m = ptysplit_pty_open(name, sizeof(name)) ;
+  if (m < 0) return FAIL("harness: unable to open a pty") ;
   c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
   s = h_connect(sock) ;
   if (c < 0 || s < 0) { fd_close(m) ; return FAIL("harness: unable to open the client end or connect") ; }
@@ -1489,8 +1477,8 @@ static int t_console_socket (void)
   struct winsize ws ;
   int s, r, m, c ;
   if (!h) return 0 ;
-  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
-  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  m = ptysplit_pty_open(name, sizeof(name)) ;
+  if (m < 0) return FAIL("harness: unable to open a pty") ;
   c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK) ;
   if (c < 0) { fd_close(m) ; return FAIL("harness: unable to open ", name) ; }
   s = h_connect(sock) ;
@@ -1583,9 +1571,7 @@ static int fake_serve (int l, int *m)
   h_deadline(&d, H_LONG) ;
   for (;;)
   {
-    iopause_fd x = { .fd = c >= 0 ? c : l, .events = IOPAUSE_READ, .revents = 0 } ;
-    int r = iopause_g(&x, 1, &d) ;
-    if (r <= 0) break ;
+    if (h_readable(c >= 0 ? c : l, &d) <= 0) break ;
     if (c < 0)
     {
       c = ipc_accept_nbcoe(l, 0, 0, 0) ;
@@ -1630,8 +1616,7 @@ static int master_until (int m, stralloc *sa, char const *text, unsigned int ms)
   {
     char buf[4096] ;
     ssize_t r ;
-    iopause_fd x = { .fd = m, .events = IOPAUSE_READ, .revents = 0 } ;
-    if (iopause_g(&x, 1, &d) <= 0) return 0 ;
+    if (h_readable(m, &d) <= 0) return 0 ;
     r = read(m, buf, sizeof(buf)) ;
     if (r < 0 && error_isagain(errno)) continue ;
     if (r <= 0) return 0 ;
