@@ -8,8 +8,7 @@
 
 . ./src/tests/lib/common.sh
 
-dir=$(mktemp -d /tmp/ptysplit-docs.XXXXXX) || exit 111
-trap 'rm -rf "$dir"' EXIT INT TERM HUP
+workdir docs
 
 # usage_of PROG: the usage line the program prints on a usage error.
 usage_of () {

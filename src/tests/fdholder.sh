@@ -6,31 +6,17 @@
 # Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/tmux.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-fdholder.XXXXXX) || exit 111
-tmux="tmux -S $dir/tmux.sock"
+workdir fdholder
+tmux_init
 holder="$dir/holder.sock"
 sock="$dir/head.sock"
-holderpid=
 
-cleanup () {
-  trap - EXIT INT TERM HUP
-  test -n "$holderpid" && kill "$holderpid" 2>/dev/null
-  $tmux kill-server >/dev/null 2>&1
-  pkill -9 -f "$dir/" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-screen_of () { $tmux capture-pane -p -S - -t "$1" 2>/dev/null ; }
-shows () { screen_of "$1" | grep -q -- "$2" ; }
 entries () { s6-fdholder-list "$holder" 2>/dev/null | grep -c . ; }
 holder_empty () { test "$(entries)" = 0 ; }
 holder_has () { s6-fdholder-list "$holder" 2>/dev/null | grep -qx "ptyhead:$sock" ; }
-nfds () { ls "/proc/$1/fd" 2>/dev/null | wc -l ; }
-gone () { ! kill -0 "$1" 2>/dev/null ; }
 gone_cmd () { ! pgrep -x -f "$1" >/dev/null ; }
 
 for need in s6-fdholder-daemon s6-fdholder-list tmux bash ; do
@@ -50,6 +36,7 @@ echo 1 > "$rules/uid/0/env/S6_FDHOLDER_LIST"
 start_holder () {
   s6-fdholder-daemon -i "$rules" "$holder" 2>>"$dir/holder.err" &
   holderpid=$!
+  register_pid "$holderpid"
   until_true s6-fdholder-list "$holder"
 }
 
@@ -64,7 +51,7 @@ start_head () {
   $tmux set-option -t "main:$name" remain-on-exit on >/dev/null
   until_true test -S "$sock"
 }
-headpid () { $tmux display -p -t "main:$1" '#{pane_pid}' ; }
+headpid () { pane_pid "main:$1" ; }
 
 # The counter: a line every 0.1 s, WINCH with the size on SIGWINCH, GOT
 # for every line typed.
@@ -84,9 +71,10 @@ chmod 0755 "$dir/counter"
 prog () {
   setsid "$top/ptyexec" -t 5000 "$sock" "$@" </dev/null >>"$dir/ptyexec.out" 2>&1 &
   progpid=$!
+  register_pid "$progpid"
 }
 
-numbers () { screen_of "main:$1" | sed -n 's/^count \([0-9]*\)$/\1/p' ; }
+numbers () { screen_of "main:$1" -S - | sed -n 's/^count \([0-9]*\)$/\1/p' ; }
 consecutive () {
   awk 'NR > 1 && $1 != prev + 1 { bad = 1 } { prev = $1 } END { exit bad }'
 }
@@ -116,10 +104,10 @@ start_holder || { fail "fd holder" "s6-fdholder-daemon did not start" ; exit 1 ;
 # 2. The program survives the head; a new head adopts it.
 start_head h1
 prog "$dir/counter"
-if until_true shows main:h1 "count 5" && until_true holder_has ; then
+if until_true shows main:h1 "count 5" -S - && until_true holder_has ; then
   pass "-F: the session's master is stored as ptyhead:$sock"
 else
-  fail "-F store" "screen: $(screen_of main:h1 | tail -3) holder: $(s6-fdholder-list "$holder" 2>&1)"
+  fail "-F store" "screen: $(screen_of main:h1 -S - | tail -3) holder: $(s6-fdholder-list "$holder" 2>&1)"
 fi
 kill -9 "$(headpid h1)"
 sleep 2
@@ -130,27 +118,27 @@ else
   fail "-F survival" "the program died with its head"
 fi
 start_head h2
-if until_true shows main:h2 "WINCH 24 80" ; then
+if until_true shows main:h2 "WINCH 24 80" -S - ; then
   pass "-F: the new head adopts the program, which gets a SIGWINCH to repaint"
 else
-  fail "-F adoption" "no WINCH on the new head: $(screen_of main:h2 | tail -5)"
+  fail "-F adoption" "no WINCH on the new head: $(screen_of main:h2 -S - | tail -5)"
 fi
-until_true shows main:h2 "count $((last + 30))"
+until_true shows main:h2 "count $((last + 30))" -S -
 first=$(numbers h2 | head -n 1)
 if test -n "$last" && test "$first" = $((last + 1)) && numbers h2 | consecutive ; then
   pass "-F: the counter goes on with no gap (old head's last $last, new head's first $first)"
 else
-  fail "-F continuity" "old head's last: $last, new head's first: $first; new screen: $(screen_of main:h2 | head -5 | tr "\n" "|")"
+  fail "-F continuity" "old head's last: $last, new head's first: $first; new screen: $(screen_of main:h2 -S - | head -5 | tr "\n" "|")"
 fi
 $tmux send-keys -t main:h2 "typed-after-adoption" Enter
-if until_true shows main:h2 "GOT typed-after-adoption" ; then
+if until_true shows main:h2 "GOT typed-after-adoption" -S - ; then
   pass "-F: keys typed on the new head reach the adopted program"
 else
-  fail "-F keys" "$(screen_of main:h2 | tail -5)"
+  fail "-F keys" "$(screen_of main:h2 -S - | tail -5)"
 fi
 
 # 3. The program's normal exit removes the entry.
-pkill -f "$dir/counter"
+kill "$progpid"
 if until_true holder_empty ; then
   pass "-F: the program's exit deletes the holder entry"
 else
@@ -162,9 +150,10 @@ kill "$(headpid h2)" 2>/dev/null
 rm -f "$dir/ptyexec.out"
 start_head h3 -r
 prog sh -c 'echo first-program ; exec sleep 101'
-until_true shows main:h3 first-program
+until_true shows main:h3 first-program -S -
 prog sh -c 'echo second-program ; exec sleep 102'
-until_true shows main:h3 second-program
+second=$progpid
+until_true shows main:h3 second-program -S -
 n=$(entries)
 kill -9 "$(headpid h3)"
 start_head h4
@@ -173,7 +162,7 @@ if test "$n" = 1 && until_true holder_has && until_true gone_cmd "sleep 101" && 
 else
   fail "-r" "$n entries: $(s6-fdholder-list "$holder" 2>&1); sleep 101: $(pgrep -f "sleep 101"), sleep 102: $(pgrep -f "sleep 102")"
 fi
-pkill -x -f "sleep 102"
+kill "$second"
 until_true holder_empty
 kill "$(headpid h4)" 2>/dev/null
 until_true test ! -e "$sock"
@@ -198,19 +187,19 @@ fi
 # 6. The holder dies mid-session: a warning, the session goes on, and
 #    the next session is still served.
 prog "$dir/counter"
-until_true shows main:h5 "count 3"
+until_true shows main:h5 "count 3" -S -
 kill "$holderpid" ; wait "$holderpid" 2>/dev/null ; holderpid=
 $tmux send-keys -t main:h5 "after-holder-death" Enter
 ok=1
-until_true shows main:h5 "GOT after-holder-death" || ok=0
-pkill -f "$dir/counter"
+until_true shows main:h5 "GOT after-holder-death" -S - || ok=0
+kill "$progpid"
 until_true grep -q "unable to connect to the fd holder" "$dir/h5.err" || ok=0
 prog sh -c 'echo served-without-holder ; exec sleep 1'
-until_true shows main:h5 served-without-holder || ok=0
+until_true shows main:h5 served-without-holder -S - || ok=0
 if test $ok = 1 && ! gone "$hp" ; then
   pass "-F: the holder dying mid-session costs a warning, never the session"
 else
-  fail "-F holder death" "screen: $(screen_of main:h5 | tail -3) stderr: $(cat "$dir/h5.err")"
+  fail "-F holder death" "screen: $(screen_of main:h5 -S - | tail -3) stderr: $(cat "$dir/h5.err")"
 fi
 
 # 7. Built without libs6: -F dies 100 saying so.
