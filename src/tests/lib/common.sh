@@ -31,7 +31,7 @@
 #   cleanup
 #       runs the on_cleanup commands, newest first, then stop_pids on the
 #       registered pids, then removes $dir. It kills nothing else: never a
-#       process found by name.
+#       process found by name. A signal during cleanup does not cut it short.
 #
 # src/tests/lib/tmux.sh (a private tmux server and its screens) and
 # src/tests/lib/s6.sh (an s6-svscan that is brought down) build on these.
@@ -93,7 +93,8 @@ stop_pids () {
 }
 
 cleanup () {
-  trap - EXIT INT TERM HUP
+  trap - EXIT
+  trap '' INT TERM HUP
   eval "$_hooks"
   stop_pids $_pids
   test -n "$dir" && rm -rf "$dir"
