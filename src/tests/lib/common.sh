@@ -35,6 +35,19 @@
 #
 # src/tests/lib/tmux.sh (a private tmux server and its screens) and
 # src/tests/lib/s6.sh (an s6-svscan that is brought down) build on these.
+#
+# A new suite, src/tests/NAME.sh (run-tests.sh picks it up):
+#   . ./src/tests/lib/common.sh
+#   . ./src/tests/lib/tmux.sh
+#   top=$(pwd)
+#   workdir NAME
+#   tmux_init
+#   $tmux new-session -d -s main -x 80 -y 24 "exec $top/ptyhead $dir/head.sock"
+#   until_true test -S "$dir/head.sock" || { fail "NAME: head" "no socket" ; exit 1 ; }
+#   "$top/ptyexec" "$dir/head.sock" sh -c 'echo hi ; exec sleep 100' </dev/null >/dev/null 2>&1 &
+#   register_pid $!
+#   if until_true shows main hi ; then pass "NAME: hi" ; else fail "NAME: hi" "$(screen_line main)" ; fi
+#   exit $failed
 
 failed=0
 pass () { echo "PASS: $1" ; }
