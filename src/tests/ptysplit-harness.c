@@ -172,14 +172,6 @@ int h_expired (tain const *d)
   return !tain_future(d) ;
 }
 
- /* 1: fd is readable (or hung up); 0: deadline passed first; -1: error. */
-int h_readable (int fd, tain const *deadline)
-{
-  iopause_fd x = { .fd = fd, .events = IOPAUSE_READ, .revents = 0 } ;
-  int r = iopause_g(&x, 1, deadline) ;
-  return r > 0 ? 1 : r ;
-}
-
 void h_start (tain *t)
 {
   tain_now_g() ;
@@ -339,6 +331,14 @@ static void drain (int *fd, stralloc *sa)
     close_fd(fd) ;
     return ;
   }
+}
+
+ /* 1: fd is readable (or hung up); 0: deadline passed first; -1: error. */
+int h_readable (int fd, tain const *deadline)
+{
+  iopause_fd x = { .fd = fd, .events = IOPAUSE_READ, .revents = 0 } ;
+  int r = iopause_g(&x, 1, deadline) ;
+  return r > 0 ? 1 : r ;
 }
 
  /* Waits up to ms for something to read, then reads everything there is. */
