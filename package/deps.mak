@@ -21,6 +21,7 @@ src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_sendfds.lo: src/libp
 src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_textlog.lo: src/libptysplit/ptysplit_textlog.c src/include/ptysplit/textlog.h
 src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_add.lo: src/libptysplit/ptysplit_uidlist_add.c src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allows.lo: src/libptysplit/ptysplit_uidlist_allows.c src/include/ptysplit/uidlist.h
+src/ptysplit/ptyattach.o src/ptysplit/ptyattach.lo: src/ptysplit/ptyattach.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h
 src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
 src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/config.h src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
 src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-target.lo: src/tests/ptysplit-fuzz-target.c src/include/ptysplit/protocol.h
@@ -31,6 +32,8 @@ src/tests/ptysplit-tests.o src/tests/ptysplit-tests.lo: src/tests/ptysplit-tests
 src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
 
 libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_pty_ismaster.o src/libptysplit/ptysplit_pty_open.o src/libptysplit/ptysplit_pty_setsize.o src/libptysplit/ptysplit_recvfds.o src/libptysplit/ptysplit_request_pack.o src/libptysplit/ptysplit_request_parse.o src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_allows.o
+ptyattach: EXTRA_LIBS :=
+ptyattach: src/ptysplit/ptyattach.o libptysplit.a.xyzzy -lskarnet
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=
