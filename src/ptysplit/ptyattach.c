@@ -146,15 +146,19 @@ static void term_setup (int istty)
 }
 
  /* After the program's screen: our terminal as a shell expects it, on a
-    line of its own, with "[detached]" on a detach as dtach says it. */
+    line of its own, with "[detached]" on a detach as dtach says it.
+    Written while stdout is still non-blocking: a terminal that does not
+    read never keeps us from leaving. */
 static void term_leave (int detached)
 {
   static char const leave[] = LEAVE_MODES "\r\n" ;
-  static char const said[] = "[detached]\r\n" ;
+  static char const said[] = LEAVE_MODES "\r\n[detached]\r\n" ;
+  if (tty.flagsaved && isatty(1))
+  {
+    if (detached) fd_write(1, said, sizeof(said) - 1) ;
+    else fd_write(1, leave, sizeof(leave) - 1) ;
+  }
   term_restore() ;
-  if (!isatty(1)) return ;
-  allwrite(1, leave, sizeof(leave) - 1) ;
-  if (detached) allwrite(1, said, sizeof(said) - 1) ;
 }
 
  /* SIGTERM and co: the terminal back, then the signal's own death. */
