@@ -25,6 +25,7 @@
 
 #include <ptysplit/protocol.h>
 #include <ptysplit/uidlist.h>
+#include <ptysplit/client.h>
 
 #define USAGE "ptyattach [ -r ] [ -e char | -E ] [ -p ] [ -s ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -34,8 +35,6 @@
     accepted the connection must answer within this, and a STATUS or
     PRINT text must keep coming at least this often. */
 #define HANDSHAKE_MS 5000
-#define BACKOFF_MIN_MS 10
-#define BACKOFF_MAX_MS 250
 #define DETACH_DEFAULT 0x1c
 #define SCREEN_BUFSIZE 65536
 #define KEYS_BUFSIZE (2 * PTYSPLIT_FRAME_MAX + 64)
@@ -175,11 +174,6 @@ static void die_of_signal (int sig)
 
  /* reaching the head (as ptyexec does) */
 
-static int connect_retryable (int e)
-{
-  return e == ENOENT || e == ECONNREFUSED || e == EAGAIN ;
-}
-
 static void deadline_in (tain *deadline, unsigned int ms)
 {
   tain_from_millisecs(deadline, ms) ;
@@ -189,38 +183,27 @@ static void deadline_in (tain *deadline, unsigned int ms)
 static int connect_head (char const *path, options const *o)
 {
   tain deadline = TAIN_INFINITE ;
-  unsigned int backoff = BACKOFF_MIN_MS ;
+  unsigned int backoff = PTYSPLIT_BACKOFF_MIN ;
+  int s ;
   if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
-  for (;;)
+  s = ptysplit_connect(path, o->waiting, &deadline, &backoff) ;
+  if (s == -2)
   {
-    tain wake ;
-    int s = ipc_stream_nbcoe() ;
-    if (s < 0) strerr_diefusys(111, "create a socket") ;
-    if (ipc_connect(s, path)) return s ;
-    fd_close(s) ;
-    if (!o->waiting || !connect_retryable(errno))
-      strerr_diefusys(111, "connect to a head at ", path) ;
-    if (!tain_future(&deadline))
-    {
-      char fmt[UINT_FMT] ;
-      fmt[uint_fmt(fmt, o->timeout)] = 0 ;
-      strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
-    }
-    deadline_in(&wake, backoff) ;
-    if (tain_less(&deadline, &wake)) wake = deadline ;
-    deepsleepuntil_g(&wake) ;
-    backoff = backoff << 1 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff << 1 ;
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, o->timeout)] = 0 ;
+    strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
   }
+  if (s < 0) strerr_diefusys(111, "connect to a head at ", path) ;
+  return s ;
 }
 
  /* Whoever holds the socket sees what we type: the same rule as ptyexec. */
 static void check_head (int s, char const *path, ptysplit_uidlist const *uids)
 {
   uid_t uid ;
-  gid_t gid ;
-  if (getpeereid(s, &uid, &gid) < 0)
-    strerr_diefusys(111, "get the credentials of the head at ", path) ;
-  if (!ptysplit_uidlist_allows(uids, uid))
+  int r = ptysplit_uidlist_allowspeer(uids, s, &uid) ;
+  if (r < 0) strerr_diefusys(111, "get the credentials of the head at ", path) ;
+  if (!r)
   {
     char fmt[UID_FMT] ;
     fmt[uid_fmt(fmt, uid)] = 0 ;

@@ -22,6 +22,7 @@
 #include <ptysplit/pty.h>
 #include <ptysplit/fdpass.h>
 #include <ptysplit/uidlist.h>
+#include <ptysplit/client.h>
 
 #define USAGE "ptyexec [ -E ] [ -L ] [ -t timeout ] [ -T term ] [ -u uid ] [ -v verbosity ] socket prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -29,8 +30,6 @@
  /* However long ptyexec waited for the head to appear, a head that
     accepted the connection must answer within this. */
 #define HANDSHAKE_MS 5000
-#define BACKOFF_MIN_MS 10
-#define BACKOFF_MAX_MS 250
 
 static unsigned int verbosity = 1 ;
 
@@ -93,62 +92,32 @@ static void claim_terminal (int t, char const *name)
   }
 }
 
-static int connect_retryable (int e)
-{
-  return e == ENOENT || e == ECONNREFUSED || e == EAGAIN ;
-}
-
-static int connect_once (char const *path)
-{
-  int s = ipc_stream_nbcoe() ;
-  if (s < 0) strerr_diefusys(111, "create a socket") ;
-  if (ipc_connect(s, path)) return s ;
-  fd_close(s) ;
-  return -1 ;
-}
-
 static void deadline_in (tain *deadline, unsigned int ms)
 {
   tain_from_millisecs(deadline, ms) ;
   tain_add_g(deadline, deadline) ;
 }
 
- /* Sleeps the back-off, capped by the deadline, and grows it. */
-static void backoff_sleep (unsigned int *backoff, tain const *deadline)
-{
-  tain wake ;
-  deadline_in(&wake, *backoff) ;
-  if (tain_less(deadline, &wake)) wake = *deadline ;
-  deepsleepuntil_g(&wake) ;
-  *backoff = *backoff << 1 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : *backoff << 1 ;
-}
-
  /* One attempt, or retries with a growing back-off until the deadline. */
 static int connect_head (char const *path, options const *o, tain const *deadline, unsigned int *backoff)
 {
-  for (;;)
+  int s = ptysplit_connect(path, o->waiting, deadline, backoff) ;
+  if (s == -2)
   {
-    int s = connect_once(path) ;
-    if (s >= 0) return s ;
-    if (!o->waiting || !connect_retryable(errno))
-      strerr_diefusys(111, "connect to a head at ", path) ;
-    if (!tain_future(deadline))
-    {
-      char fmt[UINT_FMT] ;
-      fmt[uint_fmt(fmt, o->timeout)] = 0 ;
-      strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
-    }
-    backoff_sleep(backoff, deadline) ;
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, o->timeout)] = 0 ;
+    strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
   }
+  if (s < 0) strerr_diefusys(111, "connect to a head at ", path) ;
+  return s ;
 }
 
 static void check_head (int s, char const *path, ptysplit_uidlist const *uids)
 {
   uid_t uid ;
-  gid_t gid ;
-  if (getpeereid(s, &uid, &gid) < 0)
-    strerr_diefusys(111, "get the credentials of the head at ", path) ;
-  if (!ptysplit_uidlist_allows(uids, uid))
+  int r = ptysplit_uidlist_allowspeer(uids, s, &uid) ;
+  if (r < 0) strerr_diefusys(111, "get the credentials of the head at ", path) ;
+  if (!r)
   {
     char fmt[UID_FMT] ;
     fmt[uid_fmt(fmt, uid)] = 0 ;
@@ -228,7 +197,7 @@ static void handshake (int s, int m, int log, char const *path, char const *prog
 static void attach (int m, char const *path, char const *prog, options const *o, ptysplit_answer *ans)
 {
   tain deadline = TAIN_INFINITE ;
-  unsigned int backoff = BACKOFF_MIN_MS ;
+  unsigned int backoff = PTYSPLIT_BACKOFF_MIN ;
   if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
   for (;;)
   {
@@ -239,7 +208,7 @@ static void attach (int m, char const *path, char const *prog, options const *o,
     if (ans->accepted) return ;
     if (!o->waiting || strcmp(ans->text, "busy") || !tain_future(&deadline))
       strerr_dief(111, "the head at ", path, " refused: ", ans->text) ;
-    backoff_sleep(&backoff, &deadline) ;
+    ptysplit_backoff(&backoff, &deadline) ;
   }
 }
 
