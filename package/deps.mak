@@ -7,9 +7,11 @@ src/bench/ptysplit-bench-prog.o src/bench/ptysplit-bench-prog.lo: src/bench/ptys
 src/bench/ptysplit-bench.o src/bench/ptysplit-bench.lo: src/bench/ptysplit-bench.c
 src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_pack.lo: src/libptysplit/ptysplit_answer_pack.c src/include/ptysplit/protocol.h
 src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_answer_parse.lo: src/libptysplit/ptysplit_answer_parse.c src/include/ptysplit/protocol.h
-src/libptysplit/ptysplit_backoff.o src/libptysplit/ptysplit_backoff.lo: src/libptysplit/ptysplit_backoff.c src/include/ptysplit/client.h
+src/libptysplit/ptysplit_backoff.o src/libptysplit/ptysplit_backoff.lo: src/libptysplit/ptysplit_backoff.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
+src/libptysplit/ptysplit_client_connect.o src/libptysplit/ptysplit_client_connect.lo: src/libptysplit/ptysplit_client_connect.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
+src/libptysplit/ptysplit_client_wait.o src/libptysplit/ptysplit_client_wait.lo: src/libptysplit/ptysplit_client_wait.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_closefds.lo: src/libptysplit/ptysplit_closefds.c src/include/ptysplit/fdpass.h
-src/libptysplit/ptysplit_connect.o src/libptysplit/ptysplit_connect.lo: src/libptysplit/ptysplit_connect.c src/include/ptysplit/client.h
+src/libptysplit/ptysplit_connect.o src/libptysplit/ptysplit_connect.lo: src/libptysplit/ptysplit_connect.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_keys.lo: src/libptysplit/ptysplit_frame_pack_keys.c src/include/ptysplit/protocol.h
 src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_pack_size.lo: src/libptysplit/ptysplit_frame_pack_size.c src/include/ptysplit/protocol.h
 src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_frame_parse.lo: src/libptysplit/ptysplit_frame_parse.c src/include/ptysplit/protocol.h
@@ -34,7 +36,7 @@ src/tests/ptysplit-probe.o src/tests/ptysplit-probe.lo: src/tests/ptysplit-probe
 src/tests/ptysplit-tests.o src/tests/ptysplit-tests.lo: src/tests/ptysplit-tests.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/tests/ptysplit-harness.h
 src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
 
-libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_backoff.o src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_connect.o src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_pty_ismaster.o src/libptysplit/ptysplit_pty_open.o src/libptysplit/ptysplit_pty_setsize.o src/libptysplit/ptysplit_recvfds.o src/libptysplit/ptysplit_request_pack.o src/libptysplit/ptysplit_request_parse.o src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allowspeer.o
+libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_backoff.o src/libptysplit/ptysplit_client_connect.o src/libptysplit/ptysplit_client_wait.o src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_connect.o src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_pty_ismaster.o src/libptysplit/ptysplit_pty_open.o src/libptysplit/ptysplit_pty_setsize.o src/libptysplit/ptysplit_recvfds.o src/libptysplit/ptysplit_request_pack.o src/libptysplit/ptysplit_request_parse.o src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allowspeer.o
 ptyattach: EXTRA_LIBS :=
 ptyattach: src/ptysplit/ptyattach.o libptysplit.a.xyzzy -lskarnet
 ptyexec: EXTRA_LIBS :=

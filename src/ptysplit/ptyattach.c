@@ -172,7 +172,7 @@ static void die_of_signal (int sig)
 }
 
 
- /* reaching the head (as ptyexec does) */
+ /* the handshake */
 
 static void deadline_in (tain *deadline, unsigned int ms)
 {
@@ -180,44 +180,6 @@ static void deadline_in (tain *deadline, unsigned int ms)
   tain_add_g(deadline, deadline) ;
 }
 
-static int connect_head (char const *path, options const *o)
-{
-  tain deadline = TAIN_INFINITE ;
-  unsigned int backoff = PTYSPLIT_BACKOFF_MIN ;
-  int s ;
-  if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
-  s = ptysplit_connect(path, o->waiting, &deadline, &backoff) ;
-  if (s == -2)
-  {
-    char fmt[UINT_FMT] ;
-    fmt[uint_fmt(fmt, o->timeout)] = 0 ;
-    strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
-  }
-  if (s < 0) strerr_diefusys(111, "connect to a head at ", path) ;
-  return s ;
-}
-
- /* Whoever holds the socket sees what we type: the same rule as ptyexec. */
-static void check_head (int s, char const *path, ptysplit_uidlist const *uids)
-{
-  uid_t uid ;
-  int r = ptysplit_uidlist_allowspeer(uids, s, &uid) ;
-  if (r < 0) strerr_diefusys(111, "get the credentials of the head at ", path) ;
-  if (!r)
-  {
-    char fmt[UID_FMT] ;
-    fmt[uid_fmt(fmt, uid)] = 0 ;
-    strerr_dief(111, "refusing head at ", path, ": it runs as uid ", fmt) ;
-  }
-}
-
-static void wait_for (int s, short events, tain const *deadline, char const *path)
-{
-  iopause_fd x = { .fd = s, .events = events, .revents = 0 } ;
-  int r = iopause_g(&x, 1, deadline) ;
-  if (r < 0) strerr_diefusys(111, "iopause") ;
-  if (!r) strerr_dief(111, "timed out waiting for the head at ", path) ;
-}
 
 
  /* the handshake */
@@ -249,7 +211,7 @@ static void send_request (int s, char const *path, uint8_t flags, int sendsize, 
   char buf[PTYSPLIT_REQUEST_MAX + PTYSPLIT_FRAME_HEADER_LEN + PTYSPLIT_FRAME_SIZE_LEN] ;
   size_t len = ptysplit_request_pack_flags(buf, getpid(), "ptyattach", flags) ;
   if (sendsize) len += size_frame(buf + len, last) ;
-  wait_for(s, IOPAUSE_WRITE, deadline, path) ;
+  ptysplit_client_wait(s, IOPAUSE_WRITE, deadline, path) ;
   if (fd_write(s, buf, len) < 0 && errno != EPIPE && errno != ECONNRESET)
     strerr_diefusys(111, "send the request to the head at ", path) ;
 }
@@ -264,7 +226,7 @@ static size_t read_answer (int s, char const *path, tain const *deadline, ptyspl
   {
     size_t end, used ;
     ssize_t r ;
-    wait_for(s, IOPAUSE_READ, deadline, path) ;
+    ptysplit_client_wait(s, IOPAUSE_READ, deadline, path) ;
     r = sanitize_read(fd_read(s, buf + len, sizeof(buf) - len)) ;
     if (r < 0)
     {
@@ -298,7 +260,7 @@ static void copy_text (int s, char const *path, char const *extra, size_t extral
     tain deadline ;
     ssize_t r ;
     deadline_in(&deadline, HANDSHAKE_MS) ;
-    wait_for(s, IOPAUSE_READ, &deadline, path) ;
+    ptysplit_client_wait(s, IOPAUSE_READ, &deadline, path) ;
     r = sanitize_read(fd_read(s, buf, sizeof(buf))) ;
     if (r < 0)
     {
@@ -499,7 +461,8 @@ int main (int argc, char const *const *argv)
   char extra[PTYSPLIT_ANSWER_MAX] ;
   size_t extralen ;
   char const *path ;
-  tain deadline ;
+  tain deadline = TAIN_INFINITE ;
+  unsigned int backoff = PTYSPLIT_BACKOFF_MIN ;
   int istty, s ;
   PROG = "ptyattach" ;
   parse_options(&argc, &argv, &o) ;
@@ -515,10 +478,10 @@ int main (int argc, char const *const *argv)
   if (!fd_sanitize()) strerr_diefusys(111, "make sure fds 0, 1 and 2 are open") ;
   if (sig_ignore(SIGPIPE) < 0) strerr_diefusys(111, "ignore SIGPIPE") ;
   tain_now_set_stopwatch_g() ;
+  if (o.waiting && o.timeout) deadline_in(&deadline, o.timeout) ;
   istty = !o.print && !o.status && isatty(0) ;
 
-  s = connect_head(path, &o) ;
-  check_head(s, path, &o.uids) ;
+  s = ptysplit_client_connect(path, &o.uids, o.waiting, o.timeout, &deadline, &backoff) ;
   deadline_in(&deadline, HANDSHAKE_MS) ;
   send_request(s, path, request_flags(&o), istty && !o.readonly, &last, &deadline) ;
   extralen = read_answer(s, path, &deadline, &ans, extra) ;

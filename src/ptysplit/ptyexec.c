@@ -98,40 +98,6 @@ static void deadline_in (tain *deadline, unsigned int ms)
   tain_add_g(deadline, deadline) ;
 }
 
- /* One attempt, or retries with a growing back-off until the deadline. */
-static int connect_head (char const *path, options const *o, tain const *deadline, unsigned int *backoff)
-{
-  int s = ptysplit_connect(path, o->waiting, deadline, backoff) ;
-  if (s == -2)
-  {
-    char fmt[UINT_FMT] ;
-    fmt[uint_fmt(fmt, o->timeout)] = 0 ;
-    strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
-  }
-  if (s < 0) strerr_diefusys(111, "connect to a head at ", path) ;
-  return s ;
-}
-
-static void check_head (int s, char const *path, ptysplit_uidlist const *uids)
-{
-  uid_t uid ;
-  int r = ptysplit_uidlist_allowspeer(uids, s, &uid) ;
-  if (r < 0) strerr_diefusys(111, "get the credentials of the head at ", path) ;
-  if (!r)
-  {
-    char fmt[UID_FMT] ;
-    fmt[uid_fmt(fmt, uid)] = 0 ;
-    strerr_dief(111, "refusing head at ", path, ": it runs as uid ", fmt) ;
-  }
-}
-
-static void wait_for (int s, short events, tain const *deadline, char const *path)
-{
-  iopause_fd x = { .fd = s, .events = events, .revents = 0 } ;
-  int r = iopause_g(&x, 1, deadline) ;
-  if (r < 0) strerr_diefusys(111, "iopause") ;
-  if (!r) strerr_dief(111, "timed out waiting for the head at ", path) ;
-}
 
  /* Returns 0, or the errno of a failed send. With -L, our stdout (the
     supervisor's log pipe) goes along with the master. */
@@ -141,7 +107,7 @@ static int send_request (int s, int m, int log, char const *path, char const *pr
   int fds[2] = { m, 1 } ;
   size_t len = ptysplit_request_pack_flags(buf, getpid(), prog, log ? PTYSPLIT_REQUEST_LOG : 0) ;
   ssize_t r ;
-  wait_for(s, IOPAUSE_WRITE, deadline, path) ;
+  ptysplit_client_wait(s, IOPAUSE_WRITE, deadline, path) ;
   r = ptysplit_sendfds(s, buf, len, fds, log ? 2 : 1) ;
   if (r < 0) return errno ;
   if ((size_t)r < len) strerr_dief(111, "short write of the request to the head at ", path) ;
@@ -158,7 +124,7 @@ static void read_answer (int s, char const *path, tain const *deadline, ptysplit
   {
     size_t used ;
     ssize_t r ;
-    wait_for(s, IOPAUSE_READ, deadline, path) ;
+    ptysplit_client_wait(s, IOPAUSE_READ, deadline, path) ;
     r = sanitize_read(fd_read(s, buf + len, sizeof(buf) - len)) ;
     if (r < 0)
     {
@@ -201,8 +167,7 @@ static void attach (int m, char const *path, char const *prog, options const *o,
   if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
   for (;;)
   {
-    int s = connect_head(path, o, &deadline, &backoff) ;
-    check_head(s, path, &o->uids) ;
+    int s = ptysplit_client_connect(path, &o->uids, o->waiting, o->timeout, &deadline, &backoff) ;
     handshake(s, m, o->log, path, prog, ans) ;
     fd_close(s) ;
     if (ans->accepted) return ;

@@ -5,6 +5,8 @@
 
 #include <skalibs/tai.h>
 
+#include <ptysplit/uidlist.h>
+
  /* Reaching a head, for its clients (ptyexec, ptyattach). */
 
 #define PTYSPLIT_BACKOFF_MIN 10              /* ms, doubling up to */
@@ -21,5 +23,15 @@ extern int ptysplit_connect (char const *, int, tain const *, unsigned int *) ;
 
  /* Sleeps *backoff ms (not past the deadline), then doubles it up to the max. */
 extern void ptysplit_backoff (unsigned int *, tain const *) ;
+
+ /*
+    What ptyexec and ptyattach do with these, dying (111, PROG's message)
+    on failure: connect as above, then check the head's uid against the
+    list (root, our euid, -u); returns the connection.
+ */
+extern int ptysplit_client_connect (char const *, ptysplit_uidlist const *, int, unsigned int, tain const *, unsigned int *) ;
+
+ /* Waits for events on the connection until the deadline, or dies. */
+extern void ptysplit_client_wait (int, short, tain const *, char const *) ;
 
 #endif
