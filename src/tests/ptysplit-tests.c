@@ -2226,6 +2226,49 @@ static int t_attach_stalled_terminal (void)
   return ok ;
 }
 
+ /* FAKE-HEAD: SIGTERM: the terminal as it was, then death by SIGTERM. */
+static int t_attach_sigterm (void)
+{
+  fakeview f ;
+  hhead *v ;
+  int ok = 0 ;
+  if (!fakeview_listen(&f)) return 0 ;
+  v = attach_onterm(0) ;
+  if (!v || !fakeview_accept(&f)) goto end ;
+  if (!fakeview_answer(&f, "up\r\n")) goto end ;
+  if (!shows(v, 0, "up", "the viewer's terminal") || !h_israw(v)) goto end ;
+  kill(v->p->pid, SIGTERM) ;
+  if (!h_wait(v->p, H_LONG)) { ok = FAIL("ptyattach still runs 5 s after SIGTERM") ; goto end ; }
+  if (h_signalled(v->p) != SIGTERM) { ok = FAIL("ptyattach after SIGTERM: expected death by SIGTERM, got ", h_status(v->p)) ; goto end ; }
+  ok = h_restored(v, 0) ;
+ end:
+  fakeview_close(&f) ;
+  return ok ;
+}
+
+ /* FAKE-HEAD: no terminal: keys from a pipe, no size; its EOF stops nothing. */
+static int t_attach_stdin_eof (void)
+{
+  fakeview f ;
+  hproc *p ;
+  int ok = 0 ;
+  if (!fakeview_listen(&f)) return 0 ;
+  p = attach_spawn(0, H_INPIPE | H_OUTPIPE) ;
+  if (!p || !fakeview_accept(&f)) goto end ;
+  if (!fakeview_answer(&f, "before\n")) goto end ;
+  if (fd_write(p->in, "reload\n", 7) != 7) { ok = FAIL("harness: unable to write to ptyattach's stdin") ; goto end ; }
+  fd_close(p->in) ; p->in = -1 ;
+  if (!fakeview_expect(&f, "K\"reload\\n\"", "keys from a pipe, and no size")) goto end ;
+  if (!fakeview_send(&f, "after\n", 6)) goto end ;
+  if (!h_expect(&p->outs, 0, "before\nafter\n", H_LONG)) { ok = FAIL("output after stdin's EOF: expected it on stdout, got ", h_show(&p->outs, 0)) ; goto end ; }
+  if (p->done) { ok = FAIL("ptyattach stopped at its stdin's EOF: ", h_status(p)) ; goto end ; }
+  fd_close(f.c) ; f.c = -1 ;
+  ok = exits(p, 111, "ptyattach whose head went away") ;
+ end:
+  fakeview_close(&f) ;
+  return ok ;
+}
+
  /* FAKE-HEAD: -p and -s: the head's text on stdout, then 0; no size, no keys. */
 static int attach_text (char const *opt, uint8_t wantflags)
 {
@@ -2361,6 +2404,8 @@ static test const tests[] =
   { .name = "attach-readonly-r", .f = &t_attach_readonly },
   { .name = "attach-head-gone-E", .f = &t_attach_head_gone },
   { .name = "attach-stalled-terminal", .f = &t_attach_stalled_terminal },
+  { .name = "attach-sigterm-restores", .f = &t_attach_sigterm },
+  { .name = "attach-stdin-eof-keeps-showing", .f = &t_attach_stdin_eof },
   { .name = "attach-print-p", .f = &t_attach_print },
   { .name = "attach-status-s", .f = &t_attach_status },
   { .name = 0, .f = 0 }
