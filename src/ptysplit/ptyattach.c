@@ -123,7 +123,6 @@ static void term_restore (void)
   tty.flagsaved = 0 ;
 }
 
-#define die_restored(e, ...) (term_restore(), strerr_dief(e, __VA_ARGS__))
 #define diesys_restored(e, ...) (term_restore(), strerr_diefsys(e, __VA_ARGS__))
 
 static void term_setup (int istty)
