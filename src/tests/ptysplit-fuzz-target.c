@@ -6,7 +6,7 @@
 
 #include <ptysplit/protocol.h>
 
- /* The libFuzzer entry point for both decoders; ptysplit-unit also
+ /* The libFuzzer entry point for the three decoders; ptysplit-unit also
     drives it with seeded inputs. Any broken invariant aborts. */
 
 static int magic_prefix (uint8_t const *data, size_t size)
@@ -48,9 +48,38 @@ static void check_answer (uint8_t const *data, size_t size)
   }
 }
 
+static void check_frames (uint8_t const *data, size_t size)
+{
+  char const *s = (char const *)data ;
+  size_t left = size ;
+  for (;;)
+  {
+    ptysplit_frame f ;
+    size_t used = 0 ;
+    int r = ptysplit_frame_parse(s, left, &f, &used) ;
+    if (r != PTYSPLIT_PARSE_COMPLETE)
+    {
+      if (r == PTYSPLIT_PARSE_PARTIAL && left >= PTYSPLIT_FRAME_MAX) abort() ;
+      return ;
+    }
+    {
+      char again[PTYSPLIT_FRAME_MAX] ;
+      size_t len = f.tag == PTYSPLIT_FRAME_KEYS
+        ? ptysplit_frame_pack_keys(again, f.data, f.len)
+        : ptysplit_frame_pack_size(again, f.rows, f.cols, f.xpixel, f.ypixel) ;
+      if (used > left || used != PTYSPLIT_FRAME_HEADER_LEN + (size_t)f.len || f.data != s + PTYSPLIT_FRAME_HEADER_LEN) abort() ;
+      if (len != used || memcmp(again, s, len)) abort() ;
+      if (f.tag == PTYSPLIT_FRAME_SIZE && (!f.rows || !f.cols)) abort() ;
+    }
+    s += used ;
+    left -= used ;
+  }
+}
+
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 {
   check_request(data, size) ;
   check_answer(data, size) ;
+  check_frames(data, size) ;
   return 0 ;
 }

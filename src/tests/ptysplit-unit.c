@@ -203,6 +203,106 @@ static char const *test_answer_bad (void)
 }
 
 
+ /* viewers: the request flags and the frames */
+
+static char const request_view_ro[] =
+{
+  'p', 't', 'y', 's', 'p', 'l', 'i', 't', 0x01, 0x06, 0x00, 0x00, 0x00, 0x2a, 0x09,
+  'p', 't', 'y', 'a', 't', 't', 'a', 'c', 'h'
+} ;
+
+static char const frame_keys_ab[] = { 'K', 0x00, 0x02, 'a', 0x03 } ;
+
+static char const frame_size_24x80[] = { 'W', 0x00, 0x08, 0x00, 0x18, 0x00, 0x50, 0x02, 0x80, 0x01, 0xe0 } ;
+
+static char const *test_view_request_bytes (void)
+{
+  char buf[PTYSPLIT_REQUEST_MAX] ;
+  ptysplit_request req ;
+  size_t used ;
+  size_t len = ptysplit_request_pack_flags(buf, 42, "ptyattach", PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_READONLY) ;
+  if (len != sizeof(request_view_ro) || memcmp(buf, request_view_ro, len)) return "a read-only viewer's request is not the documented bytes" ;
+  if (ptysplit_request_parse(buf, len, &req, &used) != PTYSPLIT_PARSE_COMPLETE || req.flags != 0x06) return "a viewer's request does not parse with its flags" ;
+  if (PTYSPLIT_REQUEST_VIEW != 0x02 || PTYSPLIT_REQUEST_READONLY != 0x04 || PTYSPLIT_REQUEST_STATUS != 0x08 || PTYSPLIT_REQUEST_PRINT != 0x10)
+    return "the request flags are not the documented bits" ;
+  return 0 ;
+}
+
+static char const *test_frame_bytes (void)
+{
+  char buf[PTYSPLIT_FRAME_MAX] ;
+  size_t len = ptysplit_frame_pack_keys(buf, "a\003", 2) ;
+  if (len != sizeof(frame_keys_ab) || memcmp(buf, frame_keys_ab, len)) return "the keys frame for \"a^C\" is not the documented bytes" ;
+  len = ptysplit_frame_pack_size(buf, 24, 80, 640, 480) ;
+  if (len != sizeof(frame_size_24x80) || memcmp(buf, frame_size_24x80, len)) return "the size frame for 24x80, 640x480 is not the documented bytes" ;
+  if (ptysplit_frame_pack_keys(buf, "x", 0)) return "no keys gave a frame" ;
+  return 0 ;
+}
+
+static char const *test_frame_roundtrip (void)
+{
+  static char keys[PTYSPLIT_FRAME_PAYLOAD_MAX + 10] ;
+  char buf[PTYSPLIT_FRAME_MAX + 1] ;
+  ptysplit_frame f = PTYSPLIT_FRAME_ZERO ;
+  size_t used, len ;
+  unsigned int i = 0 ;
+  for (; i < sizeof(keys) ; i++) keys[i] = i ;
+  len = ptysplit_frame_pack_keys(buf, keys, sizeof(keys)) ;
+  if (len != PTYSPLIT_FRAME_MAX) return "keys beyond 4096 are not left for the next frame" ;
+  if (ptysplit_frame_parse(buf, len, &f, &used) != PTYSPLIT_PARSE_COMPLETE || used != len) return "a full keys frame does not parse" ;
+  if (f.tag != 'K' || f.len != PTYSPLIT_FRAME_PAYLOAD_MAX || f.data != buf + 3 || memcmp(f.data, keys, f.len)) return "keys differ after a round trip" ;
+  len = ptysplit_frame_pack_keys(buf, "\000", 1) ;
+  if (ptysplit_frame_parse(buf, len, &f, &used) != PTYSPLIT_PARSE_COMPLETE || f.len != 1 || f.data[0]) return "a NUL key does not round-trip" ;
+  len = ptysplit_frame_pack_size(buf, 0xffff, 1, 0, 0xfffe) ;
+  if (ptysplit_frame_parse(buf, len, &f, &used) != PTYSPLIT_PARSE_COMPLETE || used != len) return "a size frame does not parse" ;
+  if (f.tag != 'W' || f.len != 8 || f.rows != 0xffff || f.cols != 1 || f.xpixel || f.ypixel != 0xfffe) return "size fields differ after a round trip" ;
+  buf[len] = 'K' ;
+  if (ptysplit_frame_parse(buf, len + 1, &f, &used) != PTYSPLIT_PARSE_COMPLETE || used != len) return "a frame followed by the next one is not COMPLETE with its own length" ;
+  return 0 ;
+}
+
+static char const *test_frame_prefixes (void)
+{
+  char buf[PTYSPLIT_FRAME_MAX] ;
+  ptysplit_frame f ;
+  size_t i, used, len ;
+  for (i = 0 ; i < sizeof(frame_keys_ab) ; i++)
+    if (ptysplit_frame_parse(frame_keys_ab, i, &f, &used) != PTYSPLIT_PARSE_PARTIAL) return "a strict prefix of a keys frame is not PARTIAL" ;
+  for (i = 0 ; i < sizeof(frame_size_24x80) ; i++)
+    if (ptysplit_frame_parse(frame_size_24x80, i, &f, &used) != PTYSPLIT_PARSE_PARTIAL) return "a strict prefix of a size frame is not PARTIAL" ;
+  memset(buf, 'k', sizeof(buf)) ;
+  len = ptysplit_frame_pack_keys(buf, buf + PTYSPLIT_FRAME_HEADER_LEN, PTYSPLIT_FRAME_PAYLOAD_MAX) ;
+  for (i = 0 ; i < len ; i++)
+    if (ptysplit_frame_parse(buf, i, &f, &used) != PTYSPLIT_PARSE_PARTIAL) return "a strict prefix of a 4096-key frame is not PARTIAL" ;
+  return 0 ;
+}
+
+static char const *test_frame_invalid (void)
+{
+  static char const *const bad[] =
+  {
+    "X", "k\x00\x01" "a", "\x00", "R\x00\x00",
+    "K\x00\x00", "K\x10\x01", "K\xff\xff",
+    "W\x00\x07", "W\x00\x09", "W\x00\x00", "W\x01\x08",
+    0
+  } ;
+  static size_t const badlen[] = { 1, 4, 1, 3, 3, 3, 3, 3, 3, 3, 3 } ;
+  char buf[sizeof(frame_size_24x80)] ;
+  ptysplit_frame f ;
+  size_t used ;
+  unsigned int i = 0 ;
+  for (; bad[i] ; i++)
+    if (ptysplit_frame_parse(bad[i], badlen[i], &f, &used) != PTYSPLIT_PARSE_INVALID) return "an unknown tag or a bad length is not INVALID" ;
+  memcpy(buf, frame_size_24x80, sizeof(buf)) ;
+  buf[3] = buf[4] = 0 ;
+  if (ptysplit_frame_parse(buf, sizeof(buf), &f, &used) != PTYSPLIT_PARSE_INVALID) return "a size frame with 0 rows is not INVALID" ;
+  memcpy(buf, frame_size_24x80, sizeof(buf)) ;
+  buf[5] = buf[6] = 0 ;
+  if (ptysplit_frame_parse(buf, sizeof(buf), &f, &used) != PTYSPLIT_PARSE_INVALID) return "a size frame with 0 columns is not INVALID" ;
+  return 0 ;
+}
+
+
  /* fd passing */
 
 static char const *test_fdpass (void)
@@ -533,17 +633,20 @@ static uint32_t next_random (void)
 
 static void fuzz_rounds (void)
 {
-  char seeds[4][PTYSPLIT_ANSWER_MAX] ;
-  size_t seedlen[4] ;
+  char seeds[6][PTYSPLIT_ANSWER_MAX] ;
+  size_t seedlen[6] ;
   char buf[PTYSPLIT_ANSWER_MAX + 8] ;
   unsigned int i ;
   seedlen[0] = ptysplit_request_pack(seeds[0], 77, "vim") ;
   seedlen[1] = ptysplit_answer_pack_accept(seeds[1], 24, 80, 0, 0, "xterm-256color") ;
   seedlen[2] = ptysplit_answer_pack_refuse(seeds[2], "busy") ;
   memcpy(seeds[3], "/dev/pts/ptmx", 13) ; seedlen[3] = 13 ;
+  seedlen[4] = ptysplit_frame_pack_keys(seeds[4], "ls -l\r", 6) ;
+  seedlen[4] += ptysplit_frame_pack_size(seeds[4] + seedlen[4], 24, 80, 0, 0) ;
+  seedlen[5] = ptysplit_request_pack_flags(seeds[5], 42, "ptyattach", PTYSPLIT_REQUEST_VIEW) ;
   for (i = 0 ; i < FUZZ_ROUNDS ; i++)
   {
-    unsigned int which = next_random() & 3 ;
+    unsigned int which = next_random() % 6 ;
     size_t len = seedlen[which], j, flips = next_random() % 4 ;
     memcpy(buf, seeds[which], len) ;
     for (j = 0 ; j < flips ; j++) buf[next_random() % len] = next_random() ;
@@ -629,6 +732,11 @@ static test const tests[] =
   { .name = "foreign-oci-payloads", .f = &test_foreign },
   { .name = "answer-roundtrip", .f = &test_answer_roundtrip },
   { .name = "answer-prefixes-and-invalid", .f = &test_answer_bad },
+  { .name = "view-request-wire-bytes", .f = &test_view_request_bytes },
+  { .name = "frame-wire-bytes", .f = &test_frame_bytes },
+  { .name = "frame-roundtrip", .f = &test_frame_roundtrip },
+  { .name = "frame-prefixes-partial", .f = &test_frame_prefixes },
+  { .name = "frame-invalid", .f = &test_frame_invalid },
   { .name = "fdpass-socketpair", .f = &test_fdpass },
   { .name = "fdpass-too-many-fds", .f = &test_fdpass_flood },
   { .name = "pty-open-and-ismaster", .f = &test_pty },
