@@ -43,15 +43,44 @@ else
   skip "man pages lint" "groff is not installed"
 fi
 
+# INSTALL documents every option ./configure --help lists.
+missing=
+for o in $(./configure --help | grep -o -- '^ *--[a-z-]*' | sed 's/^ *//') ; do
+  test "$o" = --help || grep -q -- "$o" INSTALL || missing="$missing $o"
+done
+if test -z "$missing" ; then pass "INSTALL documents every option of ./configure --help" ; else fail "INSTALL documents every option of ./configure --help" "missing:$missing" ; fi
+
+# make strip runs skarnet's strip command (here on copies of the binaries).
+cp ptyexec ptyhead "$dir/" || exit 111
+if make strip ALL_BINS="$dir/ptyexec $dir/ptyhead" > "$dir/strip.log" 2>&1 \
+  && ! readelf -S "$dir/ptyexec" "$dir/ptyhead" | grep -q '\.comment' \
+  && "$dir/ptyexec" 2>&1 | grep -q "^ptyexec: usage: " ; then
+  pass "make strip strips the binaries, which still run"
+else
+  fail "make strip strips the binaries, which still run" "$(tail -n 3 "$dir/strip.log" | tr '\n' ' ')"
+fi
+
 stage=$dir/stage
 if make install DESTDIR="$stage" > "$dir/install.log" 2>&1 ; then
   bindir=$(sed -n 's/^bindir := //p' config.mak)
   mandir=$(sed -n 's/^mandir := //p' config.mak)
+  docdir=$(sed -n 's/^docdir := //p' config.mak)
   missing=
   for f in "$bindir/ptyexec" "$bindir/ptyhead" "$mandir/man1/ptyexec.1" "$mandir/man1/ptyhead.1" "$mandir/man7/ptysplit.7" ; do
     test -f "$stage$f" || missing="$missing $f"
   done
   if test -z "$missing" ; then pass "make install DESTDIR puts binaries and man pages in place" ; else fail "make install DESTDIR puts binaries and man pages in place" "missing:$missing" ; fi
+  missing=
+  for f in doc/*.html ; do
+    test -f "$stage$docdir/${f#doc/}" || missing="$missing ${f#doc/}"
+  done
+  if test -n "$docdir" && test -z "$missing" ; then pass "make install DESTDIR puts the HTML in docdir ($docdir)" ; else fail "make install DESTDIR puts the HTML in docdir ($docdir)" "missing:$missing" ; fi
+  # The man pages send readers to the HTML: to where it is installed.
+  unnamed=
+  for page in doc/man/*.[17] ; do
+    grep -q "/usr/share/doc/ptysplit" "$page" || unnamed="$unnamed $page"
+  done
+  if test -z "$unnamed" ; then pass "the man pages name where make install puts the HTML" ; else fail "the man pages name where make install puts the HTML" "not in:$unnamed" ; fi
   if command -v man >/dev/null 2>&1 ; then
     for page in ptyexec.1 ptyhead.1 ; do
       name=${page%.1}
