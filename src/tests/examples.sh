@@ -122,6 +122,21 @@ else
   fail "examples: README's typical service" "could not find it in README: $(tr '\n' '|' < "$dir/readme-run"); head: $headcmd"
 fi
 
+# 1b. The same run script everywhere the docs show it: README, index.html,
+#     ptyexec.html, ptyexec(1), ptysplit(7) and doc/examples/s6/rtorrent/run.
+ref=$(cat doc/examples/s6/rtorrent/run)
+html_block () { sed -n '/^<pre>$/,/^<\/pre>$/p' "$1" | sed '/^<\/*pre>$/d' | sed -n '/^#!\/bin\/execlineb -P$/,/^rtorrent$/p' | sed -n '1,/^rtorrent$/p' ; }
+man_block () { sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$1" | grep -v '^\.' | sed 's/\\-/-/g' | sed -n '/^#!\/bin\/execlineb -P$/,/^rtorrent$/p' ; }
+differ=
+test "$(sed -n '/^    #!\/bin\/execlineb -P$/,/^$/p' README | sed 's/^    //' | sed '/^$/d')" = "$ref" || differ="$differ README"
+for f in doc/index.html doc/ptyexec.html ; do test "$(html_block $f)" = "$ref" || differ="$differ $f" ; done
+for f in doc/man/ptyexec.1 doc/man/ptysplit.7 ; do test "$(man_block $f)" = "$ref" || differ="$differ $f" ; done
+if test -z "$differ" ; then
+  pass "examples: README, index.html, ptyexec.html, ptyexec(1) and ptysplit(7) show doc/examples/s6/rtorrent/run as it is"
+else
+  fail "examples: README, index.html, ptyexec.html, ptyexec(1) and ptysplit(7) show doc/examples/s6/rtorrent/run as it is" "differs in:$differ"
+fi
+
 # 2. ptysplit(7)'s example: the same, its head in a tmux window.
 root=$dir/r2
 man7=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' doc/man/ptysplit.7 | sed -n '/^\.nf/,/^\.fi/p' | grep -v '^\.' | sed 's/\\-/-/g')
