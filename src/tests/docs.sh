@@ -2,8 +2,10 @@
 #
 # The docs say what the programs do: every option a program's usage line
 # accepts is in its man page and its HTML page, the HTML usage line is
-# the program's own, the man pages are clean for groff, and make install
-# puts binaries and man pages where configure said.
+# the program's own, the man pages are clean for groff, INSTALL lists
+# every configure option, make strip works, the demo installs only what
+# it needs and runs, and make install puts binaries, man pages and the
+# HTML (which the man pages name) where configure said.
 # Prints PASS/FAIL/SKIP lines like the C suites. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
@@ -58,6 +60,25 @@ if make strip ALL_BINS="$dir/ptyexec $dir/ptyhead" > "$dir/strip.log" 2>&1 \
   pass "make strip strips the binaries, which still run"
 else
   fail "make strip strips the binaries, which still run" "$(tail -n 3 "$dir/strip.log" | tr '\n' ' ')"
+fi
+
+# The README's first command, the demo: it needs only the build's and
+# the demo's packages (not the suite's runc, crun, valgrind...), and runs.
+. ./tools/packages.sh
+extra=
+for p in $DEMO_PACKAGES ; do
+  case " $TEST_PACKAGES " in *" $p "*) ;; *) extra="$extra $p" ;; esac
+done
+if grep -q '^need_packages \$BUILD_PACKAGES \$DEMO_PACKAGES$' tools/demo.sh && test -z "$extra" \
+  && ! printf ' %s ' $DEMO_PACKAGES | grep -q -e ' runc ' -e ' crun ' -e ' valgrind ' ; then
+  pass "tools/demo.sh installs BUILD_PACKAGES and DEMO_PACKAGES only ($DEMO_PACKAGES)"
+else
+  fail "tools/demo.sh installs BUILD_PACKAGES and DEMO_PACKAGES only" "$(grep need_packages tools/demo.sh); DEMO_PACKAGES: $DEMO_PACKAGES; not in TEST_PACKAGES:$extra"
+fi
+if timeout 60 ./tools/demo.sh < /dev/null > "$dir/demo.out" 2>&1 && grep -q '^== s6-svstat: up' "$dir/demo.out" && grep -q 'load average' "$dir/demo.out" ; then
+  pass "tools/demo.sh shows top under s6 on its head"
+else
+  fail "tools/demo.sh shows top under s6 on its head" "$(head -n 5 "$dir/demo.out" | tr '\n' '|')"
 fi
 
 stage=$dir/stage
