@@ -39,7 +39,7 @@ done
 if command -v groff >/dev/null 2>&1 ; then
   for page in doc/man/*.[17] ; do
     out=$(LC_ALL=C groff -man -ww -z "$page" 2>&1)
-    if test -z "$out" ; then pass "groff -man -ww -z $page prints no warning" ; else fail "groff -man -ww -z $page prints no warning" "$(printf '%s' "$out" | tr '\n' ' ')" ; fi
+    if test -z "$out" ; then pass "groff -man -ww -z $page is silent" ; else fail "groff -man -ww -z $page is silent" "$(printf '%s' "$out" | tr '\n' ' ')" ; fi
   done
 else
   skip "man pages lint" "groff is not installed"

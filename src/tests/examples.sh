@@ -165,7 +165,7 @@ service doc/examples/s6/rtorrent "$root" ex3 s6prog
 service doc/examples/s6/rtorrent-head "$root" ex3 s6head
 mkdir -p "$dir/log" && chown nobody "$dir/log"
 mv "$dir/s6prog" "$dir/s6head" "$scan/" && s6-svscanctl -a "$scan"
-if s6-svwait -U -t 10000 "$scan/s6head" ; then
+if until_true s6-svok "$scan/s6head" && s6-svwait -U -t 10000 "$scan/s6head" ; then
   pass "examples: s6/rtorrent-head becomes ready (s6-notifyoncheck) once the head in screen listens"
 else
   fail "examples: s6/rtorrent-head becomes ready (s6-notifyoncheck) once the head in screen listens" "$(s6-svstat "$scan/s6head" 2>&1); $(cat "$dir/svscan.log")"
@@ -194,7 +194,7 @@ rm -rf "$dir/fdprog/log"
 mv "$dir/fdholder" "$dir/fdhead" "$dir/fdprog" "$scan/" && s6-svscanctl -a "$scan"
 if ! command -v s6-fdholder-daemon >/dev/null 2>&1 || ! grep -q "USE_FDHOLDER$" src/include/ptysplit/config.h ; then
   skip "examples: s6/rtorrent-head-fdholder" "ptyhead built without -F, or no s6-fdholder-daemon"
-elif s6-svwait -U -t 10000 "$scan/fdhead" && until_true screen_shows ex4 "$want" ; then
+elif until_true s6-svok "$scan/fdhead" && s6-svwait -U -t 10000 "$scan/fdhead" && until_true screen_shows ex4 "$want" ; then
   pid=$(svpid fdprog)
   s6-svc -k "$scan/fdhead"
   sleep 1
@@ -207,6 +207,26 @@ else
   fail "examples: s6/rtorrent-head-fdholder comes up and shows the program" "$(s6-svstat "$scan/fdhead" 2>&1); $(s6-svstat "$scan/fdholder" 2>&1); screen: $(hardcopy ex4 2>&1 | tr -s '\n' '|'); $(cat "$dir/svscan.log")"
 fi
 for s in fdprog fdhead fdholder ; do s6-svc -d "$scan/$s" ; done
+
+# 4b. ptyhead.html's head directly under s6 with -d: ready when it
+#     listens, and the program's output in the service's output.
+root=$dir/r4b
+mkdir -p "$root" "$dir/dhead" "$dir/dprog"
+sed -n '/Directly under a supervisor, with <tt>-d<\/tt>/,/^<\/pre>/p' doc/ptyhead.html | sed -n '/^<pre>$/,/^<\/pre>$/p' | sed '/^<\/*pre>$/d' | subst "$root" x > "$dir/dhead/run"
+echo 3 > "$dir/dhead/notification-fd"
+subst "$root" x < doc/examples/s6/rtorrent/run > "$dir/dprog/run"
+chmod 0755 "$dir/dhead/run" "$dir/dprog/run"
+if grep -q "^$bin/ptyhead .*-d 3 " "$dir/dhead/run" ; then
+  mv "$dir/dhead" "$dir/dprog" "$scan/" && s6-svscanctl -a "$scan"
+  if until_true s6-svok "$scan/dhead" && s6-svwait -U -t 10000 "$scan/dhead" && until_true grep -q "$want" "$dir/svscan.log" && is_program "$(svpid dprog)" s6-supervise ; then
+    pass "examples: ptyhead.html's head under s6 with -d becomes ready, and shows the program on its output"
+  else
+    fail "examples: ptyhead.html's head under s6 with -d becomes ready, and shows the program on its output" "$(s6-svstat "$scan/dhead" 2>&1); $(s6-svstat "$scan/dprog" 2>&1); $(tail -n 5 "$dir/svscan.log")"
+  fi
+  for s in dprog dhead ; do s6-svc -d "$scan/$s" ; done
+else
+  fail "examples: ptyhead.html's head under s6 with -d" "could not find it in doc/ptyhead.html: $(tr '\n' '|' < "$dir/dhead/run")"
+fi
 
 # 5. doc/examples/runit and daemontools: the program under runsv and
 #    supervise, on a head in a tmux window as the same user.
@@ -248,6 +268,7 @@ $bin/ptyexec -t 5000 $root/nobody/pty
 $bin/prog
 EOF
 chmod 0755 "$dir/sdprog/run" && mv "$dir/sdprog" "$scan/" && s6-svscanctl -a "$scan"
+until_true test -S "$root/nobody/pty"
 $tmux new-window -d -n attach "$attach"
 if test -n "$attach" && until_true shows attach "$want" ; then
   pass "examples: systemd/ptyhead@.service's head runs as its user, and '$(sed -n 's/^#  *\(runuser .*\)$/\1/p' "$unit")' attaches"
