@@ -7,7 +7,6 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
-#include <skalibs/gccattributes.h>
 #include <skalibs/types.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
@@ -26,6 +25,7 @@
 
 #define USAGE "ptyexec [ -E ] [ -L ] [ -t timeout ] [ -T term ] [ -u uid ] [ -v verbosity ] socket prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
+#define dieinvalid(opt, arg, what) strerr_dief(100, "invalid -", opt, ": ", arg, ": expected ", what)
 
  /* However long ptyexec waited for the head to appear, a head that
     accepted the connection must answer within this. */
@@ -47,14 +47,6 @@ struct options_s
 } ;
 #define OPTIONS_ZERO { .keepstderr = 0, .log = 0, .waiting = 0, .timeout = 0, .term = 0, .uids = PTYSPLIT_UIDLIST_ZERO }
 
- /* Names the option, its argument and what it takes, where a usage line would not. */
-static void diebadvalue (char, char const *, char const *) gccattr_noreturn ;
-static void diebadvalue (char opt, char const *arg, char const *expected)
-{
-  char o[3] = { '-', opt, 0 } ;
-  strerr_dief(100, "invalid ", o, ": ", arg, ": expected ", expected) ;
-}
-
 static void parse_options (int *argc, char const *const **argv, options *o)
 {
   subgetopt l = SUBGETOPT_ZERO ;
@@ -67,16 +59,16 @@ static void parse_options (int *argc, char const *const **argv, options *o)
       case 'E' : o->keepstderr = 1 ; break ;
       case 'L' : o->log = 1 ; break ;
       case 't' :
-        if (!uint0_scan(l.arg, &o->timeout)) diebadvalue('t', l.arg, "a timeout in milliseconds (0: wait forever)") ;
+        if (!uint0_scan(l.arg, &o->timeout)) dieinvalid("t", l.arg, "a timeout in milliseconds (0: wait forever)") ;
         o->waiting = 1 ; break ;
       case 'T' :
         if (strlen(l.arg) > PTYSPLIT_STRING_MAX) strerr_dief(100, "invalid -T: expected a terminal type of at most 255 bytes") ;
         o->term = l.arg ; break ;
       case 'u' :
         if (o->uids.n >= PTYSPLIT_UIDLIST_MAX) strerr_dief(100, "too many -u: at most 16 are accepted") ;
-        if (!ptysplit_uidlist_add(&o->uids, l.arg)) diebadvalue('u', l.arg, "a numeric uid (see id -u USER)") ;
+        if (!ptysplit_uidlist_add(&o->uids, l.arg)) dieinvalid("u", l.arg, "a numeric uid (see id -u USER)") ;
         break ;
-      case 'v' : if (!uint0_scan(l.arg, &verbosity)) diebadvalue('v', l.arg, "a number (1: default, 2: more)") ; break ;
+      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieinvalid("v", l.arg, "a number (1: default, 2: more)") ; break ;
       default : dieusage() ;
     }
   }
