@@ -197,7 +197,7 @@ until_true grep -q "unable to connect to the fd holder" "$dir/h5.err" || ok=0
 prog sh -c 'echo served-without-holder ; exec sleep 1'
 until_true shows main:h5 served-without-holder -S - || ok=0
 if test $ok = 1 && ! gone "$hp" ; then
-  pass "-F: the holder dying mid-session costs a warning, never the session"
+  pass "-F: the holder dying mid-session costs a line on stderr, never the session"
 else
   fail "-F holder death" "screen: $(screen_of main:h5 -S - | tail -3) stderr: $(cat "$dir/h5.err")"
 fi

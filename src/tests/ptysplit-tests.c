@@ -956,13 +956,29 @@ static int t_usage_ptyexec (void)
   char const *u = "ptyexec: usage: " ;
   char const *c1[] = { "./ptyexec", 0 } ;
   char const *c2[] = { "./ptyexec", sock, 0 } ;
+  char const *c3[] = { "./ptyexec", "-Z", sock, "./ptysplit-probe", 0 } ;
+  char const *c4[] = { "./ptyexec", "-t", 0 } ;
+  return usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u) ;
+}
+
+ /* A bad option value names the option, the value and what it takes. */
+static int t_badvalue_ptyexec (void)
+{
+  char term[300] ;
+  char const *c1[] = { "./ptyexec", "-u", "nobody", sock, "./ptysplit-probe", 0 } ;
+  char const *c2[] = { "./ptyexec", "-t", "12x", sock, "./ptysplit-probe", 0 } ;
   char const *c3[] = { "./ptyexec", "-t", "abc", sock, "./ptysplit-probe", 0 } ;
-  char const *c4[] = { "./ptyexec", "-Z", sock, "./ptysplit-probe", 0 } ;
-  char const *c5[] = { "./ptyexec", "-u", "abc", sock, "./ptysplit-probe", 0 } ;
-  char const *c6[] = { "./ptyexec", "-t", 0 } ;
-  char const *c7[] = { "./ptyexec", "-t", "12x", sock, "./ptysplit-probe", 0 } ;
-  return usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u)
-    && usage_case(c5, u) && usage_case(c6, u) && usage_case(c7, u) ;
+  char const *c4[] = { "./ptyexec", "-v", "x", sock, "./ptysplit-probe", 0 } ;
+  char const *c5[] = { "./ptyexec", "-T", term, sock, "./ptysplit-probe", 0 } ;
+  char const *c6[] = { "./ptyexec", "-u", "1", "-u", "2", "-u", "3", "-u", "4", "-u", "5", "-u", "6", "-u", "7", "-u", "8",
+    "-u", "9", "-u", "10", "-u", "11", "-u", "12", "-u", "13", "-u", "14", "-u", "15", "-u", "16", "-u", "17", sock, "./ptysplit-probe", 0 } ;
+  memset(term, 'x', sizeof(term) - 1) ; term[sizeof(term) - 1] = 0 ;
+  return usage_case(c1, "ptyexec: fatal: invalid -u: nobody: expected a numeric uid (see id -u USER)\n")
+    && usage_case(c2, "ptyexec: fatal: invalid -t: 12x: expected a timeout in milliseconds (0: wait forever)\n")
+    && usage_case(c3, "ptyexec: fatal: invalid -t: abc: expected a timeout in milliseconds")
+    && usage_case(c4, "ptyexec: fatal: invalid -v: x: expected a number")
+    && usage_case(c5, "ptyexec: fatal: invalid -T: expected a terminal type of at most 255 bytes\n")
+    && usage_case(c6, "ptyexec: fatal: too many -u: at most 16 are accepted\n") ;
 }
 
 static int t_usage_ptyhead (void)
@@ -2350,6 +2366,7 @@ static test const tests[] =
   { .name = "road-group-leader", .f = &t_road_group_leader },
   { .name = "road-plain-child", .f = &t_road_plain },
   { .name = "usage-ptyexec", .f = &t_usage_ptyexec },
+  { .name = "badvalue-ptyexec", .f = &t_badvalue_ptyexec },
   { .name = "usage-ptyhead", .f = &t_usage_ptyhead },
   { .name = "socket-path-too-long", .f = &t_path_too_long },
   { .name = "peer-client-nobody-refused", .f = &t_peer_client_refused },
