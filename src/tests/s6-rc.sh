@@ -134,7 +134,7 @@ fi
 pids="$(svpid rtorrent) $(svpid rtorrent-head) $(svpid rtorrent-log)"
 if timeout 30 s6-rc -l "$live" -t 20000 -d change rtorrent-pipeline rtorrent-head > "$dir/down.log" 2>&1 ; then
   left=
-  for p in $pids ; do until_true is_gone "$p" || left="$left $p" ; done
+  for p in $pids ; do test "$p" = -1 && continue ; until_true is_gone "$p" || left="$left $p" ; done
   active=$(s6-rc -l "$live" -a list 2>/dev/null | grep '^rtorrent' | tr '\n' ' ')
   if test -z "$left" && test -z "$active" && ! test -e "$dir/run/pty" ; then
     pass "$name: s6-rc -d change takes the whole set down cleanly"
