@@ -16,6 +16,7 @@
 #     ran, and the closing PASS/FAIL line says whether all were the stack's.
 # Ends with run-tests.sh's "N passed, N failed, N skipped" line.
 # PTYSPLIT_VENDOR=DIR elsewhere: where the skarnet tarballs are.
+# PTYSPLIT_STACK_ONLY=1: step 1 only (make bench uses it).
 
 test $# -ge 2 || { echo "usage: vendor-build.sh glibc|musl OUTDIR [SUITE...]" 1>&2 ; exit 100 ; }
 libc=$1 out=$2
@@ -41,6 +42,8 @@ else
   rm -rf "$stack"
   CC=$cc "$vendor/build-stack.sh" "$stack" || { echo "vendor-build.sh: fatal: build-stack.sh failed" 1>&2 ; exit 111 ; }
 fi
+
+test "${PTYSPLIT_STACK_ONLY:-0}" = 1 && exit 0
 
 rm -rf "$out/src" && ./tools/copy-tree.sh "$out/src" && cd "$out/src" || exit 111
 echo "vendor-build.sh: building ptysplit ($libc, $link) in $out/src"
