@@ -105,14 +105,7 @@ else
 fi
 
 pid=$(svpid rtorrent)
-comm=$(cat /proc/$pid/comm 2>/dev/null)
-ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
-parent=$(cat /proc/$ppid/comm 2>/dev/null)
-if test "$comm" = sleep && test "$parent" = s6-supervise ; then
-  pass "$name: the program is s6-supervise's direct child"
-else
-  fail "$name: the program is s6-supervise's direct child" "pid $pid is '$comm', its parent is '$parent'"
-fi
+child_of_supervise "$name: the program is s6-supervise's direct child" "$pid" sleep
 
 if until_true logged "instance $pid on" ; then
   pass "$name: the program's text reaches s6-log through the pipeline"
