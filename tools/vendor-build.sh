@@ -43,6 +43,7 @@ else
   CC=$cc "$vendor/build-stack.sh" "$stack" || { echo "vendor-build.sh: fatal: build-stack.sh failed" 1>&2 ; exit 111 ; }
 fi
 
+stack=$(cd "$stack" && pwd -P) || exit 111
 test "${PTYSPLIT_STACK_ONLY:-0}" = 1 && exit 0
 
 rm -rf "$out/src" && ./tools/copy-tree.sh "$out/src" && cd "$out/src" || exit 111
