@@ -68,7 +68,7 @@ trap 'exit 1' INT TERM HUP
 mkdir -p "$dir/bin" "$scan" && cp "$top/ptyexec" "$top/ptyhead" "$dir/bin/" || exit 111
 cp -R "$top/doc/examples/s6-rc" "$dir/src" || exit 111
 for f in "$dir"/src/*/run ; do
-  sed -e "/^s6-setuidgid /d" -e "s/-o rtorrent -g rtorrent/-o root -g root/" \
+  sed -e "/^s6-setuidgid /d" -e "s/-o rtorrent[a-z]* -g rtorrent[a-z]*/-o root -g root/" \
       -e "s|/run/rtorrent|$dir/run|g" -e "s|/var/log/rtorrent|$dir/log|g" \
       -e "s|-S rtorrent|-S $sess|" -e "s|ptyexec |$dir/bin/ptyexec |" -e "s|ptyhead |$dir/bin/ptyhead |" \
       -e 's|^rtorrent$|sh -c "echo instance \\$\\$ on \\$(tty) ; exec sleep 1000"|' "$f" > "$f.new" \
