@@ -20,22 +20,17 @@ top=$(pwd)
 name="s6-rc"
 
 if ! command -v s6-rc-compile >/dev/null 2>&1 ; then
-  stack=$top/build-vendor/glibc/stack
   vendor=${PTYSPLIT_VENDOR:-$top/../shared/vendor/skarnet}
-  if ! test -x "$stack/bin/s6-rc-compile" ; then
-    if ! test -x "$vendor/build-stack.sh" ; then
-      skip "$name" "s6-rc is not installed (not in Debian bookworm) and there is no $vendor/build-stack.sh to build it: run tools/vendor-build.sh glibc DIR"
-      exit 0
-    fi
-    rm -rf "$stack.tmp"
-    if ! "$vendor/build-stack.sh" "$stack.tmp" > /dev/null 2>&1 ; then
-      rm -rf "$stack.tmp"
-      fail "$name" "$vendor/build-stack.sh failed"
-      exit 1
-    fi
-    mv "$stack.tmp" "$stack" || exit 111
+  if ! test -x "$vendor/build-stack.sh" ; then
+    skip "$name" "s6-rc is not installed (not in Debian bookworm) and there is no $vendor/build-stack.sh to build it: run tools/vendor-build.sh glibc DIR"
+    exit 0
   fi
-  PATH=$stack/bin:$PATH
+   # Built in place: the stack's programs find their helpers by absolute path.
+  if ! PTYSPLIT_STACK_ONLY=1 ./tools/vendor-build.sh glibc "$top/build-vendor/glibc" > /dev/null 2>&1 ; then
+    fail "$name" "tools/vendor-build.sh could not build the stack into build-vendor/glibc/stack"
+    exit 1
+  fi
+  PATH=$top/build-vendor/glibc/stack/bin:$PATH
   export PATH
 fi
 for need in s6-rc s6-rc-init s6-svscan s6-log execlineb screen ; do
