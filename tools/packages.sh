@@ -28,8 +28,9 @@ DEMO_PACKAGES="execline s6 tmux procps"
 TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim valgrind bash screen runit daemontools util-linux"
 # The peers make bench compares ptysplit with.
 BENCH_PACKAGES="dtach bsdutils tmux screen"
-# What CI adds: make fuzz builds with clang and libFuzzer.
-CI_PACKAGES="clang"
+# What CI adds: make fuzz builds with clang and libFuzzer; the builds
+# against the upstream skarnet stack use musl-gcc and check with file(1).
+CI_PACKAGES="clang musl-tools file"
 
 build_ptysplit () {
   test -f config.mak || ./configure || exit 111

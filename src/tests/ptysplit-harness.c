@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/syscall.h>
 
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -498,7 +499,8 @@ int h_fastpin (pid_t pid)
 {
   struct sched_param sp = { .sched_priority = 10 } ;
   if (!pin(pid)) return 0 ;
-  return sched_setscheduler(pid, SCHED_FIFO, &sp) == 0 ;
+   /* the system call: musl's sched_setscheduler is a stub (ENOSYS) */
+  return syscall(SYS_sched_setscheduler, pid, SCHED_FIFO, &sp) == 0 ;
 }
 
  /* In the child: src[i] becomes fd i (-1: /dev/null), nothing else stays open. */
@@ -635,6 +637,7 @@ static int outer_open (hhead *h, unsigned int rows, unsigned int cols, unsigned 
   t.c_cc[VTIME] = 7 ;
   t.c_cc[VERASE] = 8 ;
   if (tcsetattr(h->client, TCSANOW, &t) < 0) return FAIL("harness: unable to tcsetattr: ", strerror(errno)) ;
+  memset(&h->before, 0, sizeof(h->before)) ;
   if (tcgetattr(h->client, &h->before) < 0) return FAIL("harness: unable to tcgetattr: ", strerror(errno)) ;
   if (flags & H_NONBLOCK && ndelay_on(h->client) < 0) return FAIL("harness: unable to set O_NONBLOCK: ", strerror(errno)) ;
   h->flagsbefore = fcntl(h->client, F_GETFL) ;
@@ -883,6 +886,8 @@ int h_restored (hhead *h, unsigned int ms)
     struct termios now ;
     int flags ;
     why.len = 0 ;
+     /* musl's tcgetattr fills only the kernel's c_cc slots, not all NCCS */
+    memset(&now, 0, sizeof(now)) ;
     if (tcgetattr(h->client, &now) < 0) return FAIL("harness: unable to tcgetattr: ", strerror(errno)) ;
     flags = fcntl(h->client, F_GETFL) ;
     h_termios_same(&h->before, &now, &why) ;

@@ -62,14 +62,7 @@ if ! until_true is_up_with_pid prog "" || ! until_true shows head "instance $(sv
 fi
 pid=$(svpid prog)
 pass "s6: the program comes up on the head"
-comm=$(cat /proc/$pid/comm)
-ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
-parent=$(cat /proc/$ppid/comm 2>/dev/null)
-if test "$comm" = sleep && test "$parent" = s6-supervise ; then
-  pass "s6: s6-svstat's pid is the program itself, a child of s6-supervise"
-else
-  fail "s6: s6-svstat's pid is the program itself, a child of s6-supervise" "pid $pid is '$comm', its parent is '$parent'"
-fi
+child_of_supervise "s6: s6-svstat's pid is the program itself, a child of s6-supervise" "$pid" sleep
 sid=$(ps -o sid= -p "$pid" | tr -d ' ')
 ctty=$(ps -o tty= -p "$pid" | tr -d ' ')
 shown=$(screen_of head | sed -n "s|^instance $pid on /dev/||p" | head -n 1)

@@ -111,4 +111,16 @@ cleanup () {
   eval "$_hooks"
   stop_pids $_pids
   test -n "$dir" && rm -rf "$dir"
+
+# child_of_supervise NAME PID COMM: PASS NAME if PID runs COMM and its
+# parent is s6-supervise (the program is the supervisor's direct child).
+child_of_supervise () {
+  _comm=$(cat "/proc/$2/comm" 2>/dev/null)
+  _ppid=$(ps -o ppid= -p "$2" | tr -d ' ')
+  _parent=$(cat "/proc/$_ppid/comm" 2>/dev/null)
+  if test "$_comm" = "$3" && test "$_parent" = s6-supervise ; then
+    pass "$1"
+  else
+    fail "$1" "pid $2 is '$_comm', its parent is '$_parent'"
+  fi
 }
