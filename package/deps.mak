@@ -19,7 +19,15 @@ src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_textlog.lo: src/libp
 src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_add.lo: src/libptysplit/ptysplit_uidlist_add.c src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allows.lo: src/libptysplit/ptysplit_uidlist_allows.c src/include/ptysplit/uidlist.h
 src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
-src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
+src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_client.lo: src/ptysplit/ptyhead_client.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_holder.o src/ptysplit/ptyhead_holder.lo: src/ptysplit/ptyhead_holder.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_holder_none.o src/ptysplit/ptyhead_holder_none.lo: src/ptysplit/ptyhead_holder_none.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_log.lo: src/ptysplit/ptyhead_log.c src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_message.lo: src/ptysplit/ptyhead_message.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_session.lo: src/ptysplit/ptyhead_session.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_socket.lo: src/ptysplit/ptyhead_socket.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_terminal.lo: src/ptysplit/ptyhead_terminal.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-target.lo: src/tests/ptysplit-fuzz-target.c src/include/ptysplit/protocol.h
 src/tests/ptysplit-fuzz-textlog.o src/tests/ptysplit-fuzz-textlog.lo: src/tests/ptysplit-fuzz-textlog.c src/include/ptysplit/textlog.h
 src/tests/ptysplit-harness.o src/tests/ptysplit-harness.lo: src/tests/ptysplit-harness.c src/include/ptysplit/protocol.h src/tests/ptysplit-harness.h
@@ -31,7 +39,7 @@ libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptys
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=
-ptyhead: src/ptysplit/ptyhead.o libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
+ptyhead: src/ptysplit/ptyhead.o src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_message.o ${PTYHEAD_HOLDER} libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
 ptysplit-probe: EXTRA_LIBS :=
 ptysplit-probe: src/tests/ptysplit-probe.o -lskarnet
 ptysplit-tests: EXTRA_LIBS :=
