@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/uio.h>
 
+#include <skalibs/gccattributes.h>
 #include <skalibs/types.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
@@ -64,6 +65,14 @@ void teardown (void)
   errno = e ;
 }
 
+ /* A signal to stop, or the terminal gone (EIO, however it is noticed). */
+static void exit_clean (void) gccattr_noreturn ;
+static void exit_clean (void)
+{
+  teardown() ;
+  _exit(0) ;
+}
+
 
  /* the proxy: the program's output to stdout, stdin to the program,
     each through a bounded queue, never waiting on one side for the other */
@@ -117,7 +126,10 @@ void output_from_program (char const *s, size_t len)
 static void stdout_write (void)
 {
   if (queue_flush(&outq, 1) < 0 && !error_isagain(errno))
+  {
+    if (errno == EIO) exit_clean() ;
     diecleanusys(111, "write to stdout") ;
+  }
   if (dropped && sess.state == SESSION_LIVE && cbuffer_len(&outq) < OUTBUF_SIZE / 2)
   {
     if (verbosity >= 2)
@@ -153,9 +165,10 @@ static void stdin_read (void)
     if (r > 0) { master_write() ; return ; }
   }
   if (r < 0 && error_isagain(errno)) return ;
+  if (r < 0 && errno == EIO) exit_clean() ;
   if (r <= 0)
   {
-    if (r < 0 && errno != EIO) strerr_warnwusys("read from stdin") ;
+    if (r < 0) strerr_warnwusys("read from stdin") ;
     term.stdin_eof = 1 ;
   }
 }
@@ -217,9 +230,7 @@ static void handle_signals (void)
       break ;
     case SIGTERM :
     case SIGINT :
-    case SIGHUP :
-      teardown() ;
-      _exit(0) ;
+    case SIGHUP : exit_clean() ;
   }
 }
 
@@ -230,11 +241,7 @@ static void session_advance (void)
   if (sess.state != SESSION_LOGDRAIN || log_pending()) return ;
   session_end() ;
   holder_delete() ;
-  if (opt.once)
-  {
-    teardown() ;
-    _exit(0) ;
-  }
+  if (opt.once) exit_clean() ;
 }
 
 static void loop (int spfd)
@@ -279,27 +286,35 @@ static int parse_timeout (char const *s)
   return tain_from_millisecs(&opt.handshake, opt.timeout) ;
 }
 
+static void dieinvalid (int, char const *, char const *) gccattr_noreturn ;
+static void dieinvalid (int c, char const *arg, char const *expected)
+{
+  char o[2] = { (char)c, 0 } ;
+  strerr_dief(100, "invalid -", o, ": ", arg, ": expected ", expected) ;
+}
+
 static void parse_options (int *argc, char const *const **argv)
 {
   subgetopt l = SUBGETOPT_ZERO ;
   for (;;)
   {
-    int opt_c = subgetopt_r(*argc, *argv, "1nrRd:F:m:s:T:t:u:v:", &l) ;
-    if (opt_c == -1) break ;
-    switch (opt_c)
+    unsigned int fd ;
+    int c = subgetopt_r(*argc, *argv, "1nrRd:F:m:s:T:t:u:v:", &l) ;
+    if (c == -1) break ;
+    switch (c)
     {
       case '1' : opt.once = 1 ; break ;
       case 'n' : opt.dropping = 1 ; break ;
       case 'r' : opt.replace = 1 ; break ;
       case 'R' : opt.readonly = 1 ; break ;
-      case 'd' : { unsigned int fd ; if (!uint0_scan(l.arg, &fd)) dieusage() ; opt.notif = fd ; break ; }
+      case 'd' : if (!uint0_scan(l.arg, &fd) || fd > INT_MAX) dieinvalid(c, l.arg, "a file descriptor number") ; opt.notif = fd ; break ;
       case 'F' : opt.holder = l.arg ; break ;
-      case 'm' : if (!uint0_oscan(l.arg, &opt.mode) || opt.mode > 0777) dieusage() ; break ;
-      case 's' : if (!parse_size(l.arg, &opt.rows, &opt.cols)) dieusage() ; break ;
-      case 'T' : if (strlen(l.arg) > PTYSPLIT_STRING_MAX) dieusage() ; opt.term = l.arg ; break ;
-      case 't' : if (!parse_timeout(l.arg)) dieusage() ; break ;
-      case 'u' : if (!ptysplit_uidlist_add(&opt.uids, l.arg)) dieusage() ; break ;
-      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieusage() ; break ;
+      case 'm' : if (!uint0_oscan(l.arg, &opt.mode) || opt.mode > 0777) dieinvalid(c, l.arg, "an octal mode, 0 to 0777") ; break ;
+      case 's' : if (!parse_size(l.arg, &opt.rows, &opt.cols)) dieinvalid(c, l.arg, "ROWSxCOLS, each 1 to 65535") ; break ;
+      case 'T' : if (strlen(l.arg) > PTYSPLIT_STRING_MAX) dieinvalid(c, l.arg, "a terminal type of at most 255 bytes") ; opt.term = l.arg ; break ;
+      case 't' : if (!parse_timeout(l.arg)) dieinvalid(c, l.arg, "milliseconds, 0 (none) to 2147483647") ; break ;
+      case 'u' : if (!ptysplit_uidlist_add(&opt.uids, l.arg)) dieinvalid(c, l.arg, opt.uids.n >= PTYSPLIT_UIDLIST_MAX ? "at most 16 -u options" : "a numeric uid") ; break ;
+      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieinvalid(c, l.arg, "a number") ; break ;
       default : dieusage() ;
     }
   }
@@ -341,6 +356,7 @@ int main (int argc, char const *const *argv)
 {
   int spfd ;
   PROG = "ptyhead" ;
+  message_init() ;
   parse_timeout("2000") ;
   parse_options(&argc, &argv) ;
   if (argc < 1) dieusage() ;

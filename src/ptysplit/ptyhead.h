@@ -12,7 +12,7 @@
     ptyhead_session.c  the session's states, the size, the repaint
     ptyhead_client.c   clients in their handshake, and what they ask for
     ptyhead_holder.c   -F (ptyhead_holder_none.c: built without libs6)
-    ptyhead_message.c  the rate limiter for warnings about clients
+    ptyhead_message.c  stderr that never blocks, warnings' rate limiter
     Each object that waits on an fd keeps its own index into the
     iopause array, XNONE when it is not in this turn's array.
  */
@@ -170,9 +170,10 @@ extern void holder_store (int) ;
 extern void holder_delete (void) ;
 
 
- /* warnings about clients (ptyhead_message.c): a flood of bad clients
-    must not flood the operator's terminal */
+ /* messages (ptyhead_message.c): none can block the loop; warnings
+    about clients are rate-limited */
 
+extern void message_init (void) ;
 extern int warn_allowed (void) ;
 #define client_warnw(...) do { if (warn_allowed()) strerr_warnw(__VA_ARGS__) ; } while (0)
 #define client_warnwusys(...) do { if (warn_allowed()) strerr_warnwusys(__VA_ARGS__) ; } while (0)

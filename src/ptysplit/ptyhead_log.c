@@ -17,6 +17,7 @@
 #include <skalibs/error.h>
 
 #include <ptysplit/textlog.h>
+#include <ptysplit/fdpass.h>
 
 #include "ptyhead.h"
 
@@ -38,11 +39,19 @@
 static char const log_dropmsg[] = "ptyhead: dropped " ;
 static char const log_dropend[] = " bytes of log text: the logger was not reading\n" ;
 
+typedef enum log_kind_e log_kind, *log_kind_ref ;
+enum log_kind_e
+{
+  LOG_OWN,                                   /* a FIFO reopened: our own O_NONBLOCK */
+  LOG_SOCKET,                                /* send(MSG_DONTWAIT) */
+  LOG_SHARED                                 /* the fd that came: pwritev2(RWF_NOWAIT) */
+} ;
+
 typedef struct log_s log_t, *log_t_ref ;
 struct log_s
 {
   int fd ;                                   /* -1: no log fd came with the master */
-  unsigned int issock : 1 ;                  /* a socket: send(MSG_DONTWAIT) */
+  log_kind kind ;
   uint64_t dropped ;                         /* bytes lost since the last drop line */
   tain deadline ;                            /* after the hangup: the last chance */
   unsigned int xindex ;
@@ -51,12 +60,15 @@ struct log_s
 } ;
 
 static char logbuf[LOGBUF_SIZE + 1] ;
-static log_t lg = { .fd = -1, .issock = 0, .dropped = 0, .xindex = XNONE, .q = CBUFFER_INIT(logbuf, LOGBUF_SIZE + 1), .filter = PTYSPLIT_TEXTLOG_ZERO } ;
+static log_t lg = { .fd = -1, .kind = LOG_SHARED, .dropped = 0, .xindex = XNONE, .q = CBUFFER_INIT(logbuf, LOGBUF_SIZE + 1), .filter = PTYSPLIT_TEXTLOG_ZERO } ;
 
- /* A pipe or a terminal is reopened through /proc, for an O_NONBLOCK of
-    our own: the program may share the original (fdmove -c 2 1). When that
-    fails (the pipe is another user's), the original is used, writing at
-    most PIPE_BUF bytes when it polls writable. A socket gets MSG_DONTWAIT. */
+ /* A FIFO is reopened through /proc, for an O_NONBLOCK of our own: the
+    program may share the original (fdmove -c 2 1). Only a FIFO: reopening
+    a device can have side effects (a watchdog armed, a PTY allocated by
+    /dev/ptmx). When that fails (the pipe is another user's), or for
+    anything else, the original is written with RWF_NOWAIT; where that is
+    not supported, the copy is dropped with a warning. A socket gets
+    MSG_DONTWAIT. Never a write that can block. */
 void log_open (int fd)
 {
   struct stat st ;
@@ -64,16 +76,17 @@ void log_open (int fd)
   int own ;
   static ptysplit_textlog const fresh = PTYSPLIT_TEXTLOG_ZERO ;
   lg.fd = fd ;
-  lg.issock = 0 ;
+  lg.kind = LOG_SHARED ;
   lg.filter = fresh ;
   if (fstat(fd, &st) < 0) return ;
-  if (S_ISSOCK(st.st_mode)) { lg.issock = 1 ; return ; }
-  if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) return ;
+  if (S_ISSOCK(st.st_mode)) { lg.kind = LOG_SOCKET ; return ; }
+  if (!S_ISFIFO(st.st_mode)) return ;
   path[14 + uint_fmt(path + 14, fd)] = 0 ;
   own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) ;
   if (own < 0) return ;
   fd_close(fd) ;
   lg.fd = own ;
+  lg.kind = LOG_OWN ;
 }
 
 void log_close (void)
@@ -131,18 +144,30 @@ void log_finish (void)
   tain_addsec_g(&lg.deadline, LOG_DRAIN_SECS) ;
 }
 
-static void log_write (void)
+ /* At most PIPE_BUF bytes, so that a line is never cut by what the
+    program writes to the same pipe. */
+static ssize_t log_write_some (void)
 {
   struct iovec v[2] ;
-  size_t n ;
-  ssize_t r ;
   cbuffer_rpeek(&lg.q, v) ;
-  n = v[0].iov_len < PIPE_BUF ? v[0].iov_len : PIPE_BUF ;
-  r = lg.issock ? fd_send(lg.fd, v[0].iov_base, n, MSG_DONTWAIT | MSG_NOSIGNAL) : fd_write(lg.fd, v[0].iov_base, n) ;
+  if (v[0].iov_len > PIPE_BUF) v[0].iov_len = PIPE_BUF ;
+  switch (lg.kind)
+  {
+    case LOG_OWN : return fd_write(lg.fd, v[0].iov_base, v[0].iov_len) ;
+    case LOG_SOCKET : return fd_send(lg.fd, v[0].iov_base, v[0].iov_len, MSG_DONTWAIT | MSG_NOSIGNAL) ;
+    default : return ptysplit_write_nowait(lg.fd, v, 1) ;
+  }
+}
+
+static void log_write (void)
+{
+  ssize_t r = log_write_some() ;
   if (r < 0)
   {
     if (error_isagain(errno)) return ;
-    strerr_warnwusys("write to the program's log: the session goes on without it") ;
+    if (errno == EOPNOTSUPP)
+      strerr_warnw("the program's log cannot be written to without blocking: the session goes on without it") ;
+    else strerr_warnwusys("write to the program's log: the session goes on without it") ;
     log_close() ;
     return ;
   }

@@ -870,6 +870,24 @@ static int t_viewer_gone (void)
   return 1 ;
 }
 
+ /* The terminal goes away while the program floods it: the head's
+    write fails with EIO before SIGHUP is read, and that too is a
+    hangup: exit 0, no "unable to write" (issue 14, defect 8). */
+static int t_viewer_gone_mid_output (void)
+{
+  char const *prog[] = { "./ptysplit-probe", "flood", "100000000", "vo", 0 } ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !shows(h, 0, "FLOODSTART", "the flood")) return 0 ;
+  fd_close(h->master) ;
+  h->master = -1 ;
+  if (!exits(h->p, 0, "ptyhead whose terminal went away during output")) return 0 ;
+  if (!hasnot(&h->p->errs, 0, "unable to", "the head's stderr")) return 0 ;
+  return gone(sock, "after the head exited") ;
+}
+
 
  /* The head's stdout closes under it (a pipe whose reader died): EPIPE
     is fatal, 111, and the terminal on its stdin is restored first. */
@@ -977,8 +995,29 @@ static int t_usage_ptyhead (void)
   char const *c8[] = { "./ptyhead", "-m", "01777", sock, 0 } ;
   char const *c9[] = { "./ptyhead", "-u", "abc", sock, 0 } ;
   char const *c10[] = { "./ptyhead", "-s", "x", sock, 0 } ;
-  if (!(usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u) && usage_case(c5, u)
-    && usage_case(c6, u) && usage_case(c7, u) && usage_case(c8, u) && usage_case(c9, u) && usage_case(c10, u))) return 0 ;
+  char const *c11[] = { "./ptyhead", "-s", "100x", sock, 0 } ;
+  char const *c12[] = { "./ptyhead", "-t", "2147483648", sock, 0 } ;
+  char const *c13[] = { "./ptyhead", "-t", "3000000000", sock, 0 } ;
+  char const *c14[] = { "./ptyhead", "-v", "x", sock, 0 } ;
+  char const *c15[] = { "./ptyhead", "-d", "-3", sock, 0 } ;
+  char const *c16[] = { "./ptyhead", "-T", "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789", sock, 0 } ;
+   /* what was wrong and what was expected (issue 15); -t past 2^31 - 1 ms
+      would break the deadlines (issue 14, defect 6) */
+  if (!(usage_case(c1, u) && usage_case(c3, u)
+    && usage_case(c2, "ptyhead: fatal: invalid -t: abc: expected milliseconds, 0 (none) to 2147483647")
+    && usage_case(c4, "ptyhead: fatal: invalid -s: 0x80: expected ROWSxCOLS")
+    && usage_case(c5, "ptyhead: fatal: invalid -s: 24: expected ROWSxCOLS")
+    && usage_case(c6, "ptyhead: fatal: invalid -s: 24x: expected ROWSxCOLS")
+    && usage_case(c7, "ptyhead: fatal: invalid -m: 0999: expected an octal mode")
+    && usage_case(c8, "ptyhead: fatal: invalid -m: 01777: expected an octal mode")
+    && usage_case(c9, "ptyhead: fatal: invalid -u: abc: expected a numeric uid")
+    && usage_case(c10, "ptyhead: fatal: invalid -s: x: expected ROWSxCOLS")
+    && usage_case(c11, "ptyhead: fatal: invalid -s: 100x: expected ROWSxCOLS, each 1 to 65535")
+    && usage_case(c12, "ptyhead: fatal: invalid -t: 2147483648: expected milliseconds")
+    && usage_case(c13, "ptyhead: fatal: invalid -t: 3000000000: expected milliseconds")
+    && usage_case(c14, "ptyhead: fatal: invalid -v: x: expected a number")
+    && usage_case(c15, "ptyhead: fatal: invalid -d: -3: expected a file descriptor number")
+    && usage_case(c16, "ptyhead: fatal: invalid -T: 01234"))) return 0 ;
   return gone(sock, "after usage errors") ;
 }
 
@@ -1865,6 +1904,7 @@ static test const tests[] =
   { .name = "head-sigint", .f = &t_head_sigint },
   { .name = "head-sighup", .f = &t_head_sighup },
   { .name = "viewer-terminal-gone", .f = &t_viewer_gone },
+  { .name = "viewer-terminal-gone-mid-output", .f = &t_viewer_gone_mid_output },
   { .name = "head-stdout-epipe", .f = &t_stdout_epipe },
   { .name = "road-session-leader", .f = &t_road_session_leader },
   { .name = "road-group-leader", .f = &t_road_group_leader },
