@@ -111,7 +111,25 @@ static ssize_t queue_flush (cbuffer *b, int fd)
 void proxy_reset (void)
 {
   inq.p = inq.n = 0 ;
+}
+
+ /* Not painted into the next session (-r); said once the terminal reads. */
+void proxy_end (void)
+{
+  dropped += cbuffer_len(&outq) ;
+  outq.p = outq.n = 0 ;
+}
+
+static void drop_report (void)
+{
+  if (verbosity >= 2)
+  {
+    char fmt[UINT64_FMT] ;
+    fmt[uint64_fmt(fmt, dropped)] = 0 ;
+    strerr_warni("dropped ", fmt, " bytes of output while the terminal was not reading") ;
+  }
   dropped = 0 ;
+  repaint_request() ;
 }
 
  /* What the program writes goes to the terminal's queue (-n: what does
@@ -130,17 +148,7 @@ static void stdout_write (void)
     if (errno == EIO) exit_clean() ;
     diecleanusys(111, "write to stdout") ;
   }
-  if (dropped && sess.state == SESSION_LIVE && cbuffer_len(&outq) < OUTBUF_SIZE / 2)
-  {
-    if (verbosity >= 2)
-    {
-      char fmt[UINT64_FMT] ;
-      fmt[uint64_fmt(fmt, dropped)] = 0 ;
-      strerr_warni("dropped ", fmt, " bytes of output while the terminal was not reading") ;
-    }
-    dropped = 0 ;
-    repaint_request() ;
-  }
+  if (dropped && cbuffer_len(&outq) < OUTBUF_SIZE / 2) drop_report() ;
 }
 
 static void master_write (void)
@@ -192,9 +200,10 @@ static void master_read (void)
   session_hangup() ;
 }
 
-static void proxy_prepare_iopause (iopause_fd *x, unsigned int *n)
+static void proxy_prepare_iopause (iopause_fd *x, unsigned int *n, tain *deadline)
 {
-  xstdout = cbuffer_isempty(&outq) ? XNONE : x_add(x, n, 1, IOPAUSE_WRITE) ;
+  if (sess.state == SESSION_HUNGUP && opt.dropping) deadline_min(deadline, &sess.drain) ;
+  xstdout = cbuffer_isempty(&outq) && !dropped ? XNONE : x_add(x, n, 1, IOPAUSE_WRITE) ;
   xmaster = xstdin = XNONE ;
   if (sess.state == SESSION_LIVE)
   {
@@ -231,13 +240,26 @@ static void handle_signals (void)
     case SIGTERM :
     case SIGINT :
     case SIGHUP : exit_clean() ;
+     /* Job control: the terminal is given back as it was before a stop,
+        and taken again after, whatever the shell did in between. */
+    case SIGTSTP :
+      terminal_leave() ;
+      kill(getpid(), SIGSTOP) ;
+      break ;
+    case SIGCONT :
+      if (sess.state == SESSION_IDLE) break ;
+      terminal_leave() ;
+      terminal_enter() ;
+      break ;
   }
 }
 
- /* HUNGUP -> LOGDRAIN once the output is out, -> IDLE once the log is. */
+ /* HUNGUP -> LOGDRAIN once the output is out (-n: or its time is up),
+    -> IDLE once the log is. */
 static void session_advance (void)
 {
-  if (sess.state == SESSION_HUNGUP && cbuffer_isempty(&outq)) sess.state = SESSION_LOGDRAIN ;
+  if (sess.state == SESSION_HUNGUP && (cbuffer_isempty(&outq) || (opt.dropping && !tain_future(&sess.drain))))
+    sess.state = SESSION_LOGDRAIN ;
   if (sess.state != SESSION_LOGDRAIN || log_pending()) return ;
   session_end() ;
   holder_delete() ;
@@ -252,7 +274,7 @@ static void loop (int spfd)
     unsigned int n = 0 ;
     tain deadline = tain_infinite ;
     x_add(x, &n, spfd, IOPAUSE_READ) ;
-    proxy_prepare_iopause(x, &n) ;
+    proxy_prepare_iopause(x, &n, &deadline) ;
     log_prepare_iopause(x, &n, &deadline) ;
     clients_prepare_iopause(x, &n, &deadline) ;
     repaint_prepare_iopause(&deadline) ;
@@ -347,6 +369,8 @@ static int signals_init (void)
   sigaddset(&set, SIGINT) ;
   sigaddset(&set, SIGHUP) ;
   sigaddset(&set, SIGWINCH) ;
+  sigaddset(&set, SIGTSTP) ;
+  sigaddset(&set, SIGCONT) ;
   if (!selfpipe_trapset(&set)) strerr_diefusys(111, "trap signals") ;
   if (sig_ignore(SIGPIPE) < 0) strerr_diefusys(111, "ignore SIGPIPE") ;
   return fd ;

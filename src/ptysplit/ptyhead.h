@@ -70,8 +70,11 @@ extern void teardown (void) ;
 
  /* Everything the program writes comes through here. */
 extern void output_from_program (char const *, size_t) ;
- /* The session ended or was replaced: what was queued for it goes. */
+ /* The keys typed for a session go. */
 extern void proxy_reset (void) ;
+ /* The session ended or was replaced: its output still queued goes
+    too, counted with what -n dropped. */
+extern void proxy_end (void) ;
 
 
  /* the head's own terminal (ptyhead_terminal.c) */
@@ -105,7 +108,7 @@ extern int socket_fd (void) ;
  /* the -L copy (ptyhead_log.c) */
 
 extern void log_open (int) ;
-extern void log_close (void) ;
+extern void log_end (void) ;
 extern void log_feed (char const *, size_t) ;
 extern void log_finish (void) ;
 extern int log_pending (void) ;
@@ -129,6 +132,7 @@ struct session_s
 {
   session_state state ;
   int master ;                               /* -1 when SESSION_IDLE */
+  tain drain ;                               /* -n, HUNGUP: the output's last chance */
   uint32_t pid ;
   char name[PTYSPLIT_STRING_MAX + 1] ;
 } ;

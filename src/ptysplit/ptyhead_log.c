@@ -59,6 +59,8 @@ struct log_s
   ptysplit_textlog filter ;
 } ;
 
+static void log_close (void) ;
+
 static char logbuf[LOGBUF_SIZE + 1] ;
 static log_t lg = { .fd = -1, .kind = LOG_SHARED, .dropped = 0, .xindex = XNONE, .q = CBUFFER_INIT(logbuf, LOGBUF_SIZE + 1), .filter = PTYSPLIT_TEXTLOG_ZERO } ;
 
@@ -89,7 +91,7 @@ void log_open (int fd)
   lg.kind = LOG_OWN ;
 }
 
-void log_close (void)
+static void log_close (void)
 {
   if (lg.fd < 0) return ;
   fd_close(lg.fd) ;
@@ -173,6 +175,16 @@ static void log_write (void)
   }
   cbuffer_RSEEK(&lg.q, (size_t)r) ;
   log_dropline() ;
+}
+
+ /* The session is over (or replaced, -r): its last partial line and
+    one last write, never blocking, then the log goes. */
+void log_end (void)
+{
+  if (lg.fd < 0) return ;
+  log_finish() ;
+  if (!cbuffer_isempty(&lg.q)) log_write() ;
+  log_close() ;
 }
 
  /* The hung-up session waits for its log, until the deadline. */

@@ -16,13 +16,16 @@
       IDLE      no program: clients are served, nothing else
       LIVE      proxying: keys to the program, its output to the terminal
       HUNGUP    the program is gone (EIO on the master): its output drains
-      LOGDRAIN  the output has drained: the -L copy gets a last chance
+      LOGDRAIN  the output has drained (-n: or DRAIN_SECS passed, and the
+                rest is dropped, counted): the -L copy gets a last chance
     LIVE -> HUNGUP -> LOGDRAIN -> IDLE, and -r goes from any state
     straight to a new LIVE.
  */
 
  /* ms: how long a shrunk program may take to answer before it is restored */
 #define REPAINT_MS 100
+ /* s: -n, how long an ended session's output may wait for a frozen terminal */
+#define DRAIN_SECS 1
 
 session sess = SESSION_ZERO ;
 
@@ -52,6 +55,7 @@ void session_start (int master, int log, char const *name, uint32_t pid)
 void session_hangup (void)
 {
   sess.state = SESSION_HUNGUP ;
+  tain_addsec_g(&sess.drain, DRAIN_SECS) ;
   proxy_reset() ;
   log_finish() ;
 }
@@ -63,7 +67,8 @@ void session_end (void)
   sess.master = -1 ;
   sess.state = SESSION_IDLE ;
   proxy_reset() ;
-  log_close() ;
+  proxy_end() ;
+  log_end() ;
   session_info("session ended") ;
 }
 

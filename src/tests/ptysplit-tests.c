@@ -888,6 +888,67 @@ static int t_viewer_gone_mid_output (void)
   return gone(sock, "after the head exited") ;
 }
 
+static int stopped (pid_t pid)
+{
+  char path[32] = "/proc/" ;
+  char buf[512] ;
+  char *c ;
+  ssize_t r ;
+  int fd ;
+  size_t len = 6 + pid_fmt(path + 6, pid) ;
+  memcpy(path + len, "/stat", 6) ;
+  fd = open_read(path) ;
+  if (fd < 0) return 0 ;
+  r = fd_read(fd, buf, sizeof(buf) - 1) ;
+  fd_close(fd) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  c = strrchr(buf, ')') ;
+  return c && c[1] == ' ' && c[2] == 'T' ;
+}
+
+ /* Job control (issue 14, defect 13): SIGTSTP gives the terminal back
+    as it was and stops the head; after SIGCONT it is raw again, even
+    when the shell put it back to cooked while the head was stopped. */
+static int t_job_control (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  tain d ;
+  if (!session(&h, &p, 0, 0, "echo", "jc", &r)) return 0 ;
+  if (!h_israw(h)) return 0 ;
+  kill(h->p->pid, SIGTSTP) ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+  h_deadline(&d, H_LONG) ;
+  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
+  if (!stopped(h->p->pid)) return FAIL("ptyhead did not stop on SIGTSTP") ;
+  kill(h->p->pid, SIGCONT) ;
+  h_deadline(&d, H_LONG) ;
+  while (!h_expired(&d))
+  {
+    struct termios t ;
+    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
+    h_pump(10) ;
+  }
+  if (!h_israw(h)) return 0 ;
+  kill(h->p->pid, SIGSTOP) ;
+  h_deadline(&d, H_LONG) ;
+  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
+  if (tcsetattr(h->client, TCSANOW, &h->before) < 0) return FAIL("harness: unable to tcsetattr: ", strerror(errno)) ;
+  kill(h->p->pid, SIGCONT) ;
+  h_deadline(&d, H_LONG) ;
+  while (!h_expired(&d))
+  {
+    struct termios t ;
+    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
+    h_pump(10) ;
+  }
+  if (!h_israw(h)) return 0 ;
+  from = h->screen->len ;
+  if (!h_type(h, "after\r") || !shows(h, from, "GOT after", "keys after the stop")) return 0 ;
+  return quit(h, p) ;
+}
+
 
  /* The head's stdout closes under it (a pipe whose reader died): EPIPE
     is fatal, 111, and the terminal on its stdin is restored first. */
@@ -1844,6 +1905,38 @@ static int t_stalled_viewer_n (void)
   return quit(h, p) ;
 }
 
+ /* -n, and the program ends while the terminal is frozen (issue 14,
+    defects 9 and 11): the ended session waits for its output at most a
+    second, then drops the rest, so the next program is not "busy"; and
+    what was dropped is said once the terminal reads again. */
+static int t_stalled_viewer_n_program_ends (void)
+{
+  char const *hopts[] = { "-n", "-v", "2", 0 } ;
+  char bytes[UINT_FMT] ;
+  char const *prog[] = { "./ptysplit-probe", "flood", bytes, "sne", 0 } ;
+  hhead *h ; hproc *p, *p2 ; hreport r ;
+  tain d ;
+  bytes[uint_fmt(bytes, STALL_BYTES)] = 0 ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  h->paused = 1 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p) return 0 ;
+  h_deadline(&d, 10000) ;
+  while (!p->done && !h_expired(&d)) h_pump(10) ;
+  if (!p->done) return FAIL("ptyhead -n: the program was held back by a stalled viewer (", h_status(p), ")") ;
+  h_sleep(1500) ;
+  p2 = probe(0, "echo", "sn2", execenv, 0) ;
+  if (!p2) return 0 ;
+  h_sleep(1000) ;
+  if (p2->done) return FAIL("ptyhead -n: the next program was refused while the ended one waited for a frozen terminal: ", h_status(p2), "; ", h_show(&p2->errs, 0)) ;
+  h->paused = 0 ;
+  if (!h_expect(h->screen, 0, "bytes of output while the terminal was not reading", H_LONG))
+    return FAIL("ptyhead -n -v 2: nothing said about the output dropped when the program ended first") ;
+  if (!report_of(h, p2, 0, "sn2", &r)) return 0 ;
+  return quit(h, p2) ;
+}
+
 
  /* the run */
 
@@ -1906,6 +1999,7 @@ static test const tests[] =
   { .name = "viewer-terminal-gone", .f = &t_viewer_gone },
   { .name = "viewer-terminal-gone-mid-output", .f = &t_viewer_gone_mid_output },
   { .name = "head-stdout-epipe", .f = &t_stdout_epipe },
+  { .name = "head-job-control", .f = &t_job_control },
   { .name = "road-session-leader", .f = &t_road_session_leader },
   { .name = "road-group-leader", .f = &t_road_group_leader },
   { .name = "road-plain-child", .f = &t_road_plain },
@@ -1936,6 +2030,7 @@ static test const tests[] =
   { .name = "head-killed-mid-session", .f = &t_head_killed },
   { .name = "stalled-viewer-backpressure", .f = &t_stalled_viewer },
   { .name = "stalled-viewer-drop-n", .f = &t_stalled_viewer_n },
+  { .name = "stalled-viewer-drop-n-program-ends", .f = &t_stalled_viewer_n_program_ends },
   { .name = 0, .f = 0 }
 } ;
 
