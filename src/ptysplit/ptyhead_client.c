@@ -46,6 +46,7 @@ enum client_kind_e
 static client clients[MAXCLIENTS] ;
 static unsigned int nclients = 0 ;
 static unsigned int xlisten = XNONE ;
+static tain listen_again = TAIN_ZERO ;        /* out of fds: the listener rests until then */
 
 void clients_init (void)
 {
@@ -217,7 +218,11 @@ static void clients_accept (void)
     int fd = ipc_accept_nbcoe(socket_fd(), 0, 0, 0) ;
     if (fd < 0)
     {
-      if (!error_isagain(errno)) client_warnwusys("accept a connection") ;
+      if (error_isagain(errno)) return ;
+      client_warnwusys("accept a connection") ;
+       /* the connection stays in the backlog and the socket readable:
+          polling it now would only spin */
+      if (errno == EMFILE || errno == ENFILE) tain_addsec_g(&listen_again, 1) ;
       return ;
     }
     c = client_slot() ;
@@ -249,7 +254,9 @@ static void client_expire (client *c)
 void clients_prepare_iopause (iopause_fd *x, unsigned int *n, tain *deadline)
 {
   unsigned int i = 0 ;
-  xlisten = nclients < MAXCLIENTS ? x_add(x, n, socket_fd(), IOPAUSE_READ) : XNONE ;
+  xlisten = XNONE ;
+  if (tain_future(&listen_again)) deadline_min(deadline, &listen_again) ;
+  else if (nclients < MAXCLIENTS) xlisten = x_add(x, n, socket_fd(), IOPAUSE_READ) ;
   for (; i < MAXCLIENTS ; i++) if (clients[i].sock >= 0)
   {
     clients[i].xindex = x_add(x, n, clients[i].sock, IOPAUSE_READ) ;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/djbunix.h>
@@ -49,6 +50,33 @@ void holder_init (void)
   memcpy(holder_id + plen + dlen, sockpath, len + 1) ;
 }
 
+ /* A holder whose rules do not know our uid closes the connection
+    (ECONNRESET, EPIPE); one whose regexes do not match our identifier
+    answers EPERM. Either way, say what is likely wrong. */
+static char const *holder_hint (int e)
+{
+  static char buf[200 + UID_FMT] ;
+  char fmt[UID_FMT] ;
+  size_t len ;
+  char const *what ;
+  switch (e)
+  {
+    case ECONNRESET :
+    case EPIPE : what = " (the fd holder hung up: do its rules, s6-fdholder-daemon -i or -x, allow uid " ; break ;
+    case EPERM :
+    case EACCES : what = " (the fd holder refused: do its rules' S6_FDHOLDER_STORE_REGEX and S6_FDHOLDER_RETRIEVE_REGEX match ptyhead: for uid " ; break ;
+    default : return "" ;
+  }
+  fmt[uid_fmt(fmt, geteuid())] = 0 ;
+  len = strlen(what) ;
+  memcpy(buf, what, len) ;
+  memcpy(buf + len, fmt, strlen(fmt)) ;
+  len += strlen(fmt) ;
+  memcpy(buf + len, "?)", 3) ;
+  errno = e ;
+  return buf ;
+}
+
 static int holder_connect (s6_fdholder_t *a, tain *deadline)
 {
   tain_now_g() ;
@@ -67,7 +95,7 @@ void holder_delete (void)
     return ;
   }
   if (!s6_fdholder_delete_g(&a, holder_id, &deadline) && errno != ENOENT)
-    strerr_warnwusys("delete ", holder_id, " from the fd holder at ", opt.holder) ;
+    strerr_warnwusys("delete ", holder_id, " from the fd holder at ", opt.holder, holder_hint(errno)) ;
   s6_fdholder_end(&a) ;
 }
 
@@ -84,9 +112,9 @@ void holder_store (int master)
   }
   tain_add_g(&limit, &tain_infinite_relative) ;
   if (!s6_fdholder_delete_g(&a, holder_id, &deadline) && errno != ENOENT)
-    strerr_warnwusys("delete the previous ", holder_id, " from the fd holder at ", opt.holder) ;
+    strerr_warnwusys("delete the previous ", holder_id, " from the fd holder at ", opt.holder, holder_hint(errno)) ;
   else if (!s6_fdholder_store_g(&a, master, holder_id, &limit, &deadline))
-    strerr_warnwusys("store ", holder_id, " in the fd holder at ", opt.holder) ;
+    strerr_warnwusys("store ", holder_id, " in the fd holder at ", opt.holder, holder_hint(errno)) ;
   s6_fdholder_end(&a) ;
 }
 
@@ -102,7 +130,7 @@ void holder_adopt (void)
     diecleanusys(111, "connect to the fd holder at ", opt.holder) ;
   fd = s6_fdholder_retrieve_g(&a, holder_id, &deadline) ;
   if (fd < 0 && errno != ENOENT)
-    diecleanusys(111, "retrieve ", holder_id, " from the fd holder at ", opt.holder) ;
+    diecleanusys(111, "retrieve ", holder_id, " from the fd holder at ", opt.holder, holder_hint(errno)) ;
   s6_fdholder_end(&a) ;
   if (fd < 0) return ;
   r = ptysplit_pty_ismaster(fd) ;

@@ -105,6 +105,23 @@ else
   fail "-F identifier too long" "exit $code, said: $out; socket: $(ls "$deep/head.sock" 2>&1)"
 fi
 
+# 1c. A holder whose rules do not know our uid hangs up on us: 111,
+#     and the message says the rules are the likely cause.
+mkdir -p "$dir/rules-other/uid/12345" && touch "$dir/rules-other/uid/12345/allow" || exit 111
+s6-fdholder-daemon -i "$dir/rules-other" "$dir/other.sock" 2>>"$dir/holder.err" &
+otherpid=$!
+if until_true test -S "$dir/other.sock" ; then
+  out=$("$top/ptyhead" -F "$dir/other.sock" "$sock" 2>&1) ; code=$?
+  if test $code = 111 && echo "$out" | grep -q "do its rules, s6-fdholder-daemon -i or -x, allow uid $(id -u)" ; then
+    pass "-F: a holder whose rules refuse the head's uid: 111, saying so"
+  else
+    fail "-F holder refusing the uid" "exit $code, said: $out"
+  fi
+else
+  fail "-F holder refusing the uid" "the second s6-fdholder-daemon did not start"
+fi
+kill "$otherpid" 2>/dev/null ; wait "$otherpid" 2>/dev/null
+
 start_holder || { fail "fd holder" "s6-fdholder-daemon did not start" ; exit 1 ; }
 
 # 2. The program survives the head; a new head adopts it.

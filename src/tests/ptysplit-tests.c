@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/resource.h>
 
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -1440,6 +1441,67 @@ static int t_hostile_payloads (void)
     The head's terminal is not read meanwhile, as when its screen is not
     drained: only rate-limiting its warnings keeps it from blocking on
     stderr. Past the second, the next warning says how many were held back. */
+ /* The CPU time a process has used, in clock ticks (Linux /proc). */
+static unsigned long cputicks (pid_t pid)
+{
+  char path[32] = "/proc/" ;
+  char buf[1024] ;
+  char *c ;
+  unsigned long u = 0, s = 0 ;
+  unsigned int field = 2 ;
+  ssize_t r ;
+  int fd ;
+  size_t len = 6 + pid_fmt(path + 6, pid) ;
+  memcpy(path + len, "/stat", 6) ;
+  fd = open_read(path) ;
+  if (fd < 0) return 0 ;
+  r = fd_read(fd, buf, sizeof(buf) - 1) ;
+  fd_close(fd) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  c = strrchr(buf, ')') ;
+  if (!c) return 0 ;
+  for (c++ ; *c && field < 14 ; c++) if (*c == ' ') field++ ;
+  c += ulong_scan(c, &u) ;
+  if (*c == ' ') ulong_scan(c + 1, &s) ;
+  return u + s ;
+}
+
+ /* Out of fds (issue 14, defect 7): a head limited to 68 fds gets 100
+    connections. accept() fails with EMFILE while the socket stays
+    readable: the head must not spin, and serves again once the
+    connections go. */
+static int t_emfile (void)
+{
+  struct rlimit old, low ;
+  int s[100] ;
+  unsigned int n = 0, i ;
+  unsigned long t0, t1 ;
+  hhead *h ; hproc *p ; hreport r ;
+  if (getrlimit(RLIMIT_NOFILE, &old) < 0) return FAIL("harness: getrlimit: ", strerror(errno)) ;
+  low = old ;
+  low.rlim_cur = 68 ;  /* the harness dups to 64..67 in the child */
+  if (setrlimit(RLIMIT_NOFILE, &low) < 0) return FAIL("harness: setrlimit: ", strerror(errno)) ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  setrlimit(RLIMIT_NOFILE, &old) ;
+  if (!h) return 0 ;
+  for (; n < 100 ; n++)
+  {
+    s[n] = h_connect(sock) ;
+    if (s[n] < 0) break ;
+  }
+  h_sleep(300) ;
+  t0 = cputicks(h->p->pid) ;
+  h_sleep(1000) ;
+  t1 = cputicks(h->p->pid) ;
+  for (i = 0 ; i < n ; i++) fd_close(s[i]) ;
+  if (n < 100) return FAIL("only ", h_u(n), " of 100 connections went through") ;
+  if (t1 - t0 > 20) return FAIL("a head out of fds used ", h_u(t1 - t0), " ticks of CPU in one second: it spins on accept") ;
+  p = probe(0, "echo", "emf", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "emf", &r)) return 0 ;
+  return quit(h, p) ;
+}
+
 static int t_flood_200 (void)
 {
   char req[PTYSPLIT_REQUEST_MAX] ;
@@ -2025,6 +2087,7 @@ static test const tests[] =
   { .name = "large-output", .f = &t_large_output },
   { .name = "hostile-payloads", .f = &t_hostile_payloads },
   { .name = "flood-200-connections", .f = &t_flood_200 },
+  { .name = "accept-out-of-fds", .f = &t_emfile },
   { .name = "client-dies-before-exec", .f = &t_client_dies_before_exec },
   { .name = "program-killed-mid-output", .f = &t_program_killed_mid_output },
   { .name = "head-killed-mid-session", .f = &t_head_killed },
