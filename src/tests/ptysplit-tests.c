@@ -35,6 +35,7 @@
 
 #include <ptysplit/protocol.h>
 #include <ptysplit/fdpass.h>
+#include <ptysplit/pty.h>
 
 #include "ptysplit-harness.h"
 
@@ -1802,8 +1803,12 @@ static int master_until (int m, stralloc *sa, char const *text, unsigned int ms)
   return 1 ;
 }
 
- /* An answer in two pieces; the program gets exactly what it says. */
-static int t_fake_head_accept (void)
+ /* An answer in two pieces; the program gets its TERM, and the size the
+    head set on the master. With rows and cols given, the head resizes
+    the master to them while its answer is on its way, as a resize
+    during the handshake does: ptyexec must not set the answer's size over it
+    (issue 14, defect 5). */
+static int fake_head_accept (unsigned int rows, unsigned int cols, char const *want)
 {
   char ans[PTYSPLIT_ANSWER_MAX] ;
   stralloc sa = STRALLOC_ZERO ;
@@ -1817,9 +1822,11 @@ static int t_fake_head_accept (void)
   c = p ? fake_serve(l, &m) : -1 ;
   fd_close(l) ;
   if (c < 0) return 0 ;
+  ptysplit_pty_setsize(m, 11, 22, 0, 0) ;
   len = ptysplit_answer_pack_accept(ans, 11, 22, 0, 0, "fake-term") ;
   ok = fd_write(c, ans, 5) == 5 ;
   h_sleep(100) ;
+  if (rows) ptysplit_pty_setsize(m, rows, cols, 0, 0) ;
   ok = ok && fd_write(c, ans + 5, len - 5) == (ssize_t)(len - 5) ;
   fd_close(c) ;
   if (!ok)
@@ -1838,9 +1845,19 @@ static int t_fake_head_accept (void)
     return ok ;
   }
   stralloc_free(&sa) ;
-  if (!h_check(&r, "size", "11x22") || !h_check(&r, "term", "fake-term") || !h_check(&r, "sid", "1")) return 0 ;
+  if (!h_check(&r, "size", want) || !h_check(&r, "term", "fake-term") || !h_check(&r, "sid", "1")) return 0 ;
   if (!h_wait(p, H_LONG)) return FAIL("the program still runs after its master was closed") ;
   return 1 ;
+}
+
+static int t_fake_head_accept (void)
+{
+  return fake_head_accept(0, 0, "11x22") ;
+}
+
+static int t_fake_head_resize_after_answer (void)
+{
+  return fake_head_accept(30, 100, "30x100") ;
 }
 
 static int fake_head_fails (char const *answer, size_t len, char const *want, char const *what)
@@ -2080,6 +2097,7 @@ static test const tests[] =
   { .name = "handshake-foreign-without-fd", .f = &t_foreign_without_fd },
   { .name = "console-socket-client", .f = &t_console_socket },
   { .name = "fake-head-split-answer", .f = &t_fake_head_accept },
+  { .name = "fake-head-resize-after-answer", .f = &t_fake_head_resize_after_answer },
   { .name = "fake-head-refusal", .f = &t_fake_head_refusal },
   { .name = "fake-head-hangup", .f = &t_fake_head_hangup },
   { .name = "fake-head-junk-answer", .f = &t_fake_head_junk },
