@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <skalibs/types.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/buffer.h>
+#include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/error.h>
@@ -27,10 +29,12 @@
 
  /*
     Every message of the head (strerr through buffer_2) comes here. It
-    never blocks the loop: a pipe (a logger's) is written with
-    RWF_NOWAIT, a socket with MSG_DONTWAIT, and what would block is
-    dropped. A terminal is written as it is, its LFs made CR LF while it
-    is raw, so that the lines do not staircase.
+    never blocks the loop: a pipe (a logger's) is reopened through /proc
+    for an O_NONBLOCK of our own, or written with RWF_NOWAIT (a FIFO
+    may support neither: then it is written as it is), a socket with
+    MSG_DONTWAIT, and what would block is dropped. A terminal is written
+    as it is, its LFs made CR LF while it is raw, so that the lines do
+    not staircase.
  */
 
 typedef enum stderr_kind_e stderr_kind, *stderr_kind_ref ;
@@ -43,9 +47,11 @@ enum stderr_kind_e
 
 static stderr_kind errkind = STDERR_PLAIN ;
 static unsigned int errtty = 0 ;
+static int errfd = 2 ;                       /* a pipe reopened: our own */
 
 static ssize_t stderr_write (int fd, char const *s, size_t len)
 {
+  fd = errfd ;
   struct iovec v = { .iov_base = (char *)s, .iov_len = len } ;
   ssize_t r ;
   switch (errkind)
@@ -90,7 +96,12 @@ void message_init (void)
   errtty = isatty(2) ;
   if (fstat(2, &st) == 0)
   {
-    if (S_ISFIFO(st.st_mode)) errkind = STDERR_PIPE ;
+    if (S_ISFIFO(st.st_mode))
+    {
+      int fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) ;
+      if (fd >= 0) errfd = fd ;
+      else errkind = STDERR_PIPE ;
+    }
     else if (S_ISSOCK(st.st_mode)) errkind = STDERR_SOCKET ;
   }
   buffer_2->op = &stderr_writev ;

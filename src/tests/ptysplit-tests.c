@@ -1975,8 +1975,12 @@ static int t_stalled_viewer_n (void)
   while (!exists(done) && !p->done && !h_expired(&d)) h_pump(10) ;
   if (!exists(done)) return FAIL("ptyhead -n: the program was held back by a stalled viewer (", h_status(p), ")") ;
   h->paused = 0 ;
+   /* the shrink and the restore are two SIGWINCHs the program sees
+      apart: sent back to back, they merge (issue 14, defect 2) */
+  if (!h_expect(h->screen, r.end, "WINCH 37 100", H_LONG))
+    return FAIL("ptyhead -n: no repaint (a SIGWINCH with one column less) after the viewer came back; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
   if (!h_expect(h->screen, r.end, "WINCH 37 101", H_LONG))
-    return FAIL("ptyhead -n: no repaint (SIGWINCH) after the viewer came back; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
+    return FAIL("ptyhead -n: the size was not restored after the repaint; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
   if (!h_expect(h->screen, r.end, "bytes of output while the terminal was not reading", H_LONG))
     return FAIL("ptyhead -n -v 2: no line saying how much output was dropped") ;
   from = h->screen->len ;
