@@ -1642,6 +1642,44 @@ static int t_foreign_without_fd (void)
   return serves(h, "aftergarbage") ;
 }
 
+ /* An idle head on a terminal says what it waits for, on a line the
+    session clears; the terminal's title is the program's name while it
+    runs, and the old one comes back after (issue 15). */
+static int t_waiting_and_title (void)
+{
+  char want[160] = "ptyhead: waiting for a program on " ;
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  memcpy(want + 34, sock, strlen(sock) + 1) ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h || !shows(h, 0, want, "an idle head")) return 0 ;
+  from = h->screen->len ;
+  p = probe(0, "echo", "wt", execenv, 0) ;
+  if (!p || !report_of(h, p, from, "wt", &r)) return 0 ;
+  if (!has(h->screen, "\r\033[K\033[22;0t\033]0;./ptysplit-probe\007", "the session's start")) return 0 ;
+  from = h->screen->len ;
+  if (!quit(h, p)) return 0 ;
+  if (!shows(h, from, "\033[23;0t", "the session's end: the old title back")) return 0 ;
+  return shows(h, from, want, "the head idle again") ;
+}
+
+ /* A warning while the terminal is raw ends with CR LF, so that the
+    next line starts at the left and does not staircase (issue 15). */
+static int t_warning_raw_crlf (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  int s ;
+  if (!session(&h, &p, 0, 0, "echo", "crlf", &r)) return 0 ;
+  from = h->screen->len ;
+  s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  if (fd_write(s, "garbage\n", 8) != 8) { fd_close(s) ; return FAIL("harness: unable to write") ; }
+  if (!shows(h, from, "without exactly one fd\r\n", "a warning during a session")) { fd_close(s) ; return 0 ; }
+  fd_close(s) ;
+  return quit(h, p) ;
+}
+
  /* What runc --console-socket sends: "/dev/pts/ptmx" and a master. */
 static int t_console_socket (void)
 {
@@ -2099,6 +2137,8 @@ static test const tests[] =
   { .name = "handshake-many-silent-clients", .f = &t_many_silent_clients },
   { .name = "handshake-bad-requests", .f = &t_bad_requests },
   { .name = "handshake-foreign-without-fd", .f = &t_foreign_without_fd },
+  { .name = "warning-raw-crlf", .f = &t_warning_raw_crlf },
+  { .name = "waiting-line-and-title", .f = &t_waiting_and_title },
   { .name = "console-socket-client", .f = &t_console_socket },
   { .name = "fake-head-split-answer", .f = &t_fake_head_accept },
   { .name = "fake-head-resize-after-answer", .f = &t_fake_head_resize_after_answer },
