@@ -890,23 +890,44 @@ static int t_viewer_gone_mid_output (void)
   return gone(sock, "after the head exited") ;
 }
 
-static int stopped (pid_t pid)
+ /* /proc/PID/stat from its third field (the state) on, or 0. */
+static char const *proc_stat (pid_t pid, char *buf, size_t len)
 {
   char path[32] = "/proc/" ;
-  char buf[512] ;
-  char *c ;
+  char const *c ;
   ssize_t r ;
   int fd ;
-  size_t len = 6 + pid_fmt(path + 6, pid) ;
-  memcpy(path + len, "/stat", 6) ;
+  size_t n = 6 + pid_fmt(path + 6, pid) ;
+  memcpy(path + n, "/stat", 6) ;
   fd = open_read(path) ;
   if (fd < 0) return 0 ;
-  r = fd_read(fd, buf, sizeof(buf) - 1) ;
+  r = fd_read(fd, buf, len - 1) ;
   fd_close(fd) ;
   if (r <= 0) return 0 ;
   buf[r] = 0 ;
   c = strrchr(buf, ')') ;
-  return c && c[1] == ' ' && c[2] == 'T' ;
+  return c && c[1] == ' ' ? c + 2 : 0 ;
+}
+
+static int stopped (pid_t pid)
+{
+  char buf[1024] ;
+  char const *c = proc_stat(pid, buf, sizeof(buf)) ;
+  return c && c[0] == 'T' ;
+}
+
+ /* Waits for the head to be stopped (1) or its terminal raw (0). */
+static int wait_for (hhead *h, int stop)
+{
+  tain d ;
+  h_deadline(&d, H_LONG) ;
+  while (!h_expired(&d))
+  {
+    struct termios t ;
+    if (stop ? stopped(h->p->pid) : tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) return 1 ;
+    h_pump(10) ;
+  }
+  return stop ? FAIL("ptyhead did not stop") : h_israw(h) ;
 }
 
  /* Job control (issue 14, defect 13): SIGTSTP gives the terminal back
@@ -916,36 +937,17 @@ static int t_job_control (void)
 {
   hhead *h ; hproc *p ; hreport r ;
   size_t from ;
-  tain d ;
   if (!session(&h, &p, 0, 0, "echo", "jc", &r)) return 0 ;
   if (!h_israw(h)) return 0 ;
   kill(h->p->pid, SIGTSTP) ;
-  if (!h_restored(h, H_LONG)) return 0 ;
-  h_deadline(&d, H_LONG) ;
-  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
-  if (!stopped(h->p->pid)) return FAIL("ptyhead did not stop on SIGTSTP") ;
+  if (!h_restored(h, H_LONG) || !wait_for(h, 1)) return 0 ;
   kill(h->p->pid, SIGCONT) ;
-  h_deadline(&d, H_LONG) ;
-  while (!h_expired(&d))
-  {
-    struct termios t ;
-    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
-    h_pump(10) ;
-  }
-  if (!h_israw(h)) return 0 ;
+  if (!wait_for(h, 0)) return 0 ;
   kill(h->p->pid, SIGSTOP) ;
-  h_deadline(&d, H_LONG) ;
-  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
+  if (!wait_for(h, 1)) return 0 ;
   if (tcsetattr(h->client, TCSANOW, &h->before) < 0) return FAIL("harness: unable to tcsetattr: ", strerror(errno)) ;
   kill(h->p->pid, SIGCONT) ;
-  h_deadline(&d, H_LONG) ;
-  while (!h_expired(&d))
-  {
-    struct termios t ;
-    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
-    h_pump(10) ;
-  }
-  if (!h_israw(h)) return 0 ;
+  if (!wait_for(h, 0)) return 0 ;
   from = h->screen->len ;
   if (!h_type(h, "after\r") || !shows(h, from, "GOT after", "keys after the stop")) return 0 ;
   return quit(h, p) ;
@@ -1445,24 +1447,12 @@ static int t_hostile_payloads (void)
  /* The CPU time a process has used, in clock ticks (Linux /proc). */
 static unsigned long cputicks (pid_t pid)
 {
-  char path[32] = "/proc/" ;
   char buf[1024] ;
-  char *c ;
   unsigned long u = 0, s = 0 ;
-  unsigned int field = 2 ;
-  ssize_t r ;
-  int fd ;
-  size_t len = 6 + pid_fmt(path + 6, pid) ;
-  memcpy(path + len, "/stat", 6) ;
-  fd = open_read(path) ;
-  if (fd < 0) return 0 ;
-  r = fd_read(fd, buf, sizeof(buf) - 1) ;
-  fd_close(fd) ;
-  if (r <= 0) return 0 ;
-  buf[r] = 0 ;
-  c = strrchr(buf, ')') ;
+  unsigned int field = 3 ;
+  char const *c = proc_stat(pid, buf, sizeof(buf)) ;
   if (!c) return 0 ;
-  for (c++ ; *c && field < 14 ; c++) if (*c == ' ') field++ ;
+  for (; *c && field < 14 ; c++) if (*c == ' ') field++ ;
   c += ulong_scan(c, &u) ;
   if (*c == ' ') ulong_scan(c + 1, &s) ;
   return u + s ;
