@@ -171,6 +171,49 @@ else
   fail "-F delete on exit" "holder: $(s6-fdholder-list "$holder" 2>&1)"
 fi
 kill "$(headpid h2)" 2>/dev/null
+until_true test ! -e "$sock"
+
+# 3b. A curses program adopted by a new head repaints its whole screen.
+#     Curses sends only what changed, and like many programs this one
+#     redraws only when the size it reads has changed: two SIGWINCHs that
+#     merge (a change and back, sent back to back) show it no change, and
+#     the new head would show the changing digits and nothing else.
+cat > "$dir/repaintme.py" <<'EOF'
+import curses, time
+def main(s):
+    s.timeout(200)
+    def draw():
+        s.clear()
+        s.addstr(0, 0, "STATIC-LINE")
+    draw()
+    size = s.getmaxyx()
+    while True:
+        s.addstr(2, 0, str(time.time()))
+        s.refresh()
+        if s.getch() == curses.KEY_RESIZE and s.getmaxyx() != size:
+            size = s.getmaxyx()
+            draw()
+curses.wrapper(main)
+EOF
+if python3 -c 'import curses' 2>/dev/null ; then
+  start_head c1
+  prog python3 "$dir/repaintme.py"
+  until_true shows main:c1 STATIC-LINE
+  kill -9 "$(headpid c1)"
+  sleep 1
+  start_head c2
+  if until_true shows main:c2 STATIC-LINE ; then
+    pass "-F: an adopted curses program (python curses, KEY_RESIZE) repaints its whole screen on the new head"
+  else
+    fail "-F curses repaint" "the new head shows only: $(screen_of main:c2 | grep . | head -3 | tr '\n' '|')"
+  fi
+  kill "$progpid"
+  until_true holder_empty
+  kill "$(headpid c2)" 2>/dev/null
+  until_true test ! -e "$sock"
+else
+  skip "-F curses repaint" "python3 with curses is not installed"
+fi
 
 # 4. -r moves the entry to the new master.
 rm -f "$dir/ptyexec.out"
