@@ -545,6 +545,26 @@ static int t_replace (void)
   return h_restored(h, H_LONG) ;
 }
 
+ /* -r with ptyexec -L (issue 14, defect 12): the replaced session's log
+    gets its last partial line, and its output still queued is not
+    painted into the new session. */
+static int t_replace_log (void)
+{
+  char const *hopts[] = { "-r", 0 } ;
+  char const *xopts[] = { "-L", 0 } ;
+  char const *prog[] = { "sh", "-c", "printf partial-old ; exec sleep 100", 0 } ;
+  hhead *h ; hproc *p, *p2 ; hreport r ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, xopts, prog, execenv, H_OUTPIPE) ;
+  if (!p || !shows(h, 0, "partial-old", "the first program")) return 0 ;
+  p2 = probe(0, "echo", "rl2", execenv, 0) ;
+  if (!p2 || !report_of(h, p2, 0, "rl2", &r)) return 0 ;
+  if (!h_expect(&p->outs, 0, "partial-old\n", H_LONG))
+    return FAIL("the replaced session's log lost its last partial line: ", h_show(&p->outs, 0)) ;
+  return quit(h, p2) ;
+}
+
 
  /* 11, 12. -1, -R */
 
@@ -2086,6 +2106,7 @@ static test const tests[] =
   { .name = "busy", .f = &t_busy },
   { .name = "busy-retry", .f = &t_busy_retry },
   { .name = "replace-r", .f = &t_replace },
+  { .name = "replace-r-log", .f = &t_replace_log },
   { .name = "once-1", .f = &t_once },
   { .name = "readonly-R", .f = &t_readonly },
   { .name = "keep-stderr-E", .f = &t_keep_stderr },
