@@ -33,7 +33,7 @@ src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-target.lo: src/tests/pt
 src/tests/ptysplit-fuzz-textlog.o src/tests/ptysplit-fuzz-textlog.lo: src/tests/ptysplit-fuzz-textlog.c src/include/ptysplit/textlog.h
 src/tests/ptysplit-harness.o src/tests/ptysplit-harness.lo: src/tests/ptysplit-harness.c src/include/ptysplit/protocol.h src/tests/ptysplit-harness.h
 src/tests/ptysplit-probe.o src/tests/ptysplit-probe.lo: src/tests/ptysplit-probe.c
-src/tests/ptysplit-tests.o src/tests/ptysplit-tests.lo: src/tests/ptysplit-tests.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/tests/ptysplit-harness.h
+src/tests/ptysplit-tests.o src/tests/ptysplit-tests.lo: src/tests/ptysplit-tests.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/tests/ptysplit-harness.h
 src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
 
 libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_pty_ismaster.o src/libptysplit/ptysplit_pty_open.o src/libptysplit/ptysplit_pty_setsize.o src/libptysplit/ptysplit_recvfds.o src/libptysplit/ptysplit_request_pack.o src/libptysplit/ptysplit_request_parse.o src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_write_nowait.o
