@@ -26,6 +26,7 @@ src/ptysplit/ptyhead_holder.o src/ptysplit/ptyhead_holder.lo: src/ptysplit/ptyhe
 src/ptysplit/ptyhead_holder_none.o src/ptysplit/ptyhead_holder_none.lo: src/ptysplit/ptyhead_holder_none.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_log.lo: src/ptysplit/ptyhead_log.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_message.lo: src/ptysplit/ptyhead_message.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_options.lo: src/ptysplit/ptyhead_options.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_session.lo: src/ptysplit/ptyhead_session.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_socket.lo: src/ptysplit/ptyhead_socket.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_terminal.lo: src/ptysplit/ptyhead_terminal.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
@@ -40,7 +41,7 @@ libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptys
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=
-ptyhead: src/ptysplit/ptyhead.o src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_message.o ${PTYHEAD_HOLDER} libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
+ptyhead: src/ptysplit/ptyhead.o src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_message.o ${PTYHEAD_HOLDER} libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
 ptysplit-probe: EXTRA_LIBS :=
 ptysplit-probe: src/tests/ptysplit-probe.o -lskarnet
 ptysplit-tests: EXTRA_LIBS :=
