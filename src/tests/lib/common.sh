@@ -111,6 +111,7 @@ cleanup () {
   eval "$_hooks"
   stop_pids $_pids
   test -n "$dir" && rm -rf "$dir"
+}
 
 # child_of_supervise NAME PID COMM: PASS NAME if PID runs COMM and its
 # parent is s6-supervise (the program is the supervisor's direct child).
