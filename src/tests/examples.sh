@@ -192,7 +192,7 @@ service doc/examples/s6/rtorrent-fdholder "$root" ex4 fdholder
 service doc/examples/s6/rtorrent-head-fdholder "$root" ex4 fdhead
 rm -rf "$dir/fdprog/log"
 mv "$dir/fdholder" "$dir/fdhead" "$dir/fdprog" "$scan/" && s6-svscanctl -a "$scan"
-if ! command -v s6-fdholder-daemon >/dev/null 2>&1 || ! grep -q "USE_FDHOLDER$" src/include/ptysplit/config.h ; then
+if ! command -v s6-fdholder-daemon >/dev/null 2>&1 || ! ./ptyhead -F /nonexistent "$dir/probe.sock" 2>&1 | grep -q "connect to the fd holder" ; then
   skip "examples: s6/rtorrent-head-fdholder" "ptyhead built without -F, or no s6-fdholder-daemon"
 elif until_true s6-svok "$scan/fdhead" && s6-svwait -U -t 10000 "$scan/fdhead" && until_true screen_shows ex4 "$want" ; then
   pid=$(svpid fdprog)
