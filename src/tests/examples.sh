@@ -275,15 +275,14 @@ if test -n "$attach" && until_true shows attach "$want" ; then
 else
   fail "examples: systemd/ptyhead@.service's head runs as its user, and its attach command works" "exec: $exec_start; attach: $attach; screen: $(screen_of attach | tr -s '\n' '|'); $(cat "$dir/ex6.log")"
 fi
-# 7. ptysplit(7)'s two ways of keeping a failing head's message in tmux.
+# 7. The docs' way of keeping a failing head's message in tmux. (Not
+#    remain-on-exit: tmux discards the output of a program that exits
+#    before tmux read it; under load this test saw the message lost.)
 $tmux new-window -d -n readx "$bin/ptyhead $dir/nowhere/pty; read x"
-$tmux set-option -g remain-on-exit on
-$tmux new-window -n remain "$bin/ptyhead $dir/nowhere/pty"
 msg="ptyhead: fatal: unable to bind to $dir/nowhere/pty"
-# (the whole history: the dead pane's last line may have scrolled the message up)
-if until_true eval '$tmux capture-pane -p -J -S - -t remain | grep -q -- "$msg"' && until_true shows readx "$msg" ; then
-  pass "examples: remain-on-exit and '; read x' keep a failing head's message in its tmux window"
+if until_true shows readx "$msg" -J ; then
+  pass "examples: '; read x' keeps a failing head's message in its tmux window"
 else
-  fail "examples: remain-on-exit and '; read x' keep a failing head's message in its tmux window" "remain: $(screen_of remain | tr -s '\n' '|'); read x: $(screen_of readx | tr -s '\n' '|')"
+  fail "examples: '; read x' keeps a failing head's message in its tmux window" "read x: $(screen_of readx | tr -s '\n' '|')"
 fi
 exit $failed
