@@ -22,7 +22,7 @@ need_packages () {
 
 # What building and testing ptysplit needs.
 BUILD_PACKAGES="gcc make libc6-dev skalibs-dev libs6-dev"
-TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim valgrind bash"
+TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim valgrind bash runit"
 # The peers make bench compares ptysplit with.
 BENCH_PACKAGES="dtach bsdutils tmux screen"
 # What CI adds: make fuzz builds with clang and libFuzzer.
