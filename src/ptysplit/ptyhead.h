@@ -16,12 +16,13 @@
  /* (draft of the viewers' part, to be merged into the split's header) */
 
 extern unsigned int verbosity ;
-extern int client_warn_allowed (void) ;
-#define client_warnw(...) do { if (client_warn_allowed()) strerr_warnw(__VA_ARGS__) ; } while (0)
-#define client_warnwusys(...) do { if (client_warn_allowed()) strerr_warnwusys(__VA_ARGS__) ; } while (0)
-#define client_warni(...) do { if (client_warn_allowed()) strerr_warni(__VA_ARGS__) ; } while (0)
+extern int warn_allowed (void) ;
+#define client_warnw(...) do { if (warn_allowed()) strerr_warnw(__VA_ARGS__) ; } while (0)
+#define client_warnwusys(...) do { if (warn_allowed()) strerr_warnwusys(__VA_ARGS__) ; } while (0)
+#define client_warni(...) do { if (warn_allowed()) strerr_warni(__VA_ARGS__) ; } while (0)
 
-#define XINDEX_NONE ((unsigned int)-1)
+#define XNONE ((unsigned int)-1)
+extern unsigned int x_add (iopause_fd *, unsigned int *, int, short) ;
 
  /* What the head gives the viewers (ptyhead.c) */
 extern void head_setsize (struct winsize const *) ;   /* the program's size, now and for the next one */
@@ -42,15 +43,15 @@ extern int replay_text (stralloc *) ;                  /* the replay as text lin
  /* ptyhead_viewer.c: the viewers and the size rule */
 #define VIEWERS_MAX 128
 extern int viewer_add (int, uid_t, uint32_t, unsigned int, char const *, size_t) ;  /* fd, uid, pid, request flags, bytes read past the request */
-extern unsigned int viewers_prepare_iopause (iopause_fd *, unsigned int) ;  /* adds them at x[n], returns the new n */
-extern void viewers_event (iopause_fd const *) ;
+extern void viewers_prepare_iopause (iopause_fd *, unsigned int *) ;
+extern void viewers_handle (iopause_fd const *) ;
 extern void viewers_write (void) ;                     /* after replay_put: now, to all that can take it */
 extern void viewers_close (void) ;
 extern unsigned int viewers_count (unsigned int *) ;   /* VIEW viewers; *: how many read-only */
 extern uint64_t viewers_dropped (void) ;               /* bytes viewers lost since the head started */
-extern void size_init (struct winsize const *) ;       /* -s, or the terminal's */
-extern void size_get (struct winsize *) ;              /* the size the program has, or the next one gets */
-extern void size_terminal (struct winsize const *) ;   /* the head's own terminal resized */
-extern void size_terminal_active (void) ;              /* the head's own terminal typed */
+extern void sizerule_init (struct winsize const *) ;   /* -s, or the terminal's */
+extern void sizerule_get (struct winsize *) ;          /* the size the program has, or the next one gets */
+extern void sizerule_terminal (struct winsize const *) ;  /* the head's own terminal resized */
+extern void sizerule_terminal_active (void) ;          /* the head's own terminal typed */
 
 #endif

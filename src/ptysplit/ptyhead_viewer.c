@@ -71,7 +71,7 @@ static int size_same (struct winsize const *a, struct winsize const *b)
   return a->ws_row == b->ws_row && a->ws_col == b->ws_col && a->ws_xpixel == b->ws_xpixel && a->ws_ypixel == b->ws_ypixel ;
 }
 
-static void size_apply (void)
+static void latest_apply (void)
 {
   struct winsize const *best = termsized ? &termsize : 0 ;
   uint64_t when = termactive ;
@@ -90,29 +90,29 @@ static void size_apply (void)
   head_setsize(&cursize) ;
 }
 
-void size_init (struct winsize const *ws)
+void sizerule_init (struct winsize const *ws)
 {
   cursize = *ws ;
 }
 
-void size_get (struct winsize *ws)
+void sizerule_get (struct winsize *ws)
 {
   *ws = cursize ;
 }
 
-void size_terminal (struct winsize const *ws)
+void sizerule_terminal (struct winsize const *ws)
 {
   termsize = *ws ;
   termsized = 1 ;
   termactive = ++activity ;
-  size_apply() ;
+  latest_apply() ;
 }
 
-void size_terminal_active (void)
+void sizerule_terminal_active (void)
 {
   if (!termsized || termactive == activity) return ;
   termactive = ++activity ;
-  size_apply() ;
+  latest_apply() ;
 }
 
 
@@ -137,7 +137,7 @@ static void viewer_drop (viewer *v)
   v->kind = VIEWER_FREE ;
   stralloc_free(&v->text) ;
    /* the next most recently active viewer's size applies */
-  if (wassized) size_apply() ;
+  if (wassized) latest_apply() ;
 }
 
 int viewer_add (int fd, uid_t uid, uint32_t pid, unsigned int flags, char const *s, size_t len)
@@ -336,7 +336,7 @@ static int viewer_frames (viewer *v)
     memmove(v->in, v->in + done, v->inlen - done) ;
     v->inlen -= done ;
   }
-  if (r == 2) size_apply() ;
+  if (r == 2) latest_apply() ;
   return 1 ;
 }
 
@@ -363,30 +363,26 @@ static void viewer_read (viewer *v)
   viewer_frames(v) ;
 }
 
-unsigned int viewers_prepare_iopause (iopause_fd *x, unsigned int n)
+void viewers_prepare_iopause (iopause_fd *x, unsigned int *n)
 {
   unsigned int i = 0 ;
   for (; i < VIEWERS_MAX ; i++)
   {
     viewer *v = viewers + i ;
-    v->xindex = XINDEX_NONE ;
+    v->xindex = XNONE ;
     if (v->kind == VIEWER_FREE) continue ;
-    x[n].fd = v->fd ;
-    x[n].events = (viewer_stalled(v) || v->inlen == sizeof(v->in) ? 0 : IOPAUSE_READ)
-                | (v->kind != VIEWER_VIEW || v->textpos < v->text.len || v->pos < replay_end() ? IOPAUSE_WRITE : 0) ;
-    x[n].revents = 0 ;
-    v->xindex = n++ ;
+    v->xindex = x_add(x, n, v->fd, (viewer_stalled(v) || v->inlen == sizeof(v->in) ? 0 : IOPAUSE_READ)
+      | (v->kind != VIEWER_VIEW || v->textpos < v->text.len || v->pos < replay_end() ? IOPAUSE_WRITE : 0)) ;
   }
-  return n ;
 }
 
-void viewers_event (iopause_fd const *x)
+void viewers_handle (iopause_fd const *x)
 {
   unsigned int i = 0 ;
   for (; i < VIEWERS_MAX ; i++)
   {
     viewer *v = viewers + i ;
-    if (v->kind == VIEWER_FREE || v->xindex == XINDEX_NONE) continue ;
+    if (v->kind == VIEWER_FREE || v->xindex == XNONE) continue ;
     if (x[v->xindex].revents & IOPAUSE_WRITE && !viewer_write(v)) continue ;
     if (x[v->xindex].revents & IOPAUSE_READ)
     {
