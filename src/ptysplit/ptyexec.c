@@ -243,13 +243,6 @@ static void attach (int m, char const *path, char const *prog, options const *o,
   }
 }
 
-static void apply_answer (int t, ptysplit_answer const *ans)
-{
-  if (!ans->rows || !ans->cols) return ;
-  if (ptysplit_pty_setsize(t, ans->rows, ans->cols, ans->xpixel, ans->ypixel) < 0)
-    strerr_diefusys(111, "set the window size") ;
-}
-
 static void install_stdio (int t, int keepstderr)
 {
   int i = 0 ;
@@ -314,8 +307,10 @@ int main (int argc, char const *const *argv)
   claim_terminal(t, ttyname) ;
 
   attach(m, path, argv[1], &o, &ans) ;
+ /* The head set the size on the master before it answered, and both
+    ends share it: applying the answer's size here would only undo a
+    resize the head made since. */
   fd_close(m) ;
-  apply_answer(t, &ans) ;
   if (verbosity >= 2)
     strerr_warni("attached to the head at ", path, " on ", ttyname, ans.textlen ? " with TERM=" : "", ans.text) ;
   install_stdio(t, o.keepstderr) ;

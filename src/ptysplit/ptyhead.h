@@ -3,26 +3,195 @@
 #ifndef PTYHEAD_H
 #define PTYHEAD_H
 
-#include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
-#include <sys/uio.h>
-#include <sys/ioctl.h>
+ /*
+    ptyhead's private pieces, one concern a file (doc/hacking.html):
+    ptyhead.c          main, the loop, the proxy, output_from_program
+    ptyhead_terminal.c the head's own terminal: modes, size
+    ptyhead_socket.c   the listening socket
+    ptyhead_log.c      the -L copy of the output for the supervisor's logger
+    ptyhead_session.c  the session's states, the size, the repaint
+    ptyhead_client.c   clients in their handshake, and what they ask for
+    ptyhead_holder.c   -F (ptyhead_holder_none.c: built without libs6)
+    ptyhead_replay.c   the last 64 KiB of output: replay, PRINT, the viewers' queue
+    ptyhead_viewer.c   the viewers (ptyattach) and the size rule
+    ptyhead_status.c   the STATUS line
+    ptyhead_message.c  stderr that never blocks, warnings' rate limiter
+    Each object that waits on an fd keeps its own index into the
+    iopause array, XNONE when it is not in this turn's array.
+ */
 
+#include <sys/types.h>
+#include <stdint.h>
+#include <termios.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
 #include <skalibs/iopause.h>
 #include <skalibs/stralloc.h>
-#include <skalibs/strerr.h>
 
- /* (draft of the viewers' part, to be merged into the split's header) */
+#include <ptysplit/protocol.h>
+#include <ptysplit/uidlist.h>
 
+#define XNONE ((unsigned int)-1)
+
+ /* x[i].revents, or 0 when the object is not in the array */
+#define xrevents(x, i) ((i) == XNONE ? 0 : (x)[i].revents)
+
+extern unsigned int x_add (iopause_fd *, unsigned int *, int, short) ;
+extern void deadline_min (tain *, tain const *) ;
+
+
+ /* options (ptyhead.c) */
+
+typedef struct options_s options, *options_ref ;
+struct options_s
+{
+  unsigned int once : 1 ;
+  unsigned int replace : 1 ;
+  unsigned int readonly : 1 ;
+  unsigned int dropping : 1 ;
+  unsigned int headless : 1 ;
+  unsigned int mode ;
+  unsigned int rows ;
+  unsigned int cols ;
+  unsigned int timeout ;                     /* ms, 0 = none, <= INT_MAX */
+  tain handshake ;                           /* the same, as a tain */
+  int notif ;
+  char const *term ;
+  char const *holder ;
+  ptysplit_uidlist uids ;
+} ;
+
+extern options opt ;
 extern unsigned int verbosity ;
+extern char const *sockpath ;
+
+ /* Every death after start-up goes through here, so the terminal is
+    never left raw and the socket never left behind. */
+extern void teardown (void) ;
+#define dieclean(e, ...) do { teardown() ; strerr_dief(e, __VA_ARGS__) ; } while (0)
+#define diecleanusys(e, ...) do { teardown() ; strerr_diefusys(e, __VA_ARGS__) ; } while (0)
+
+ /* Everything the program writes comes through here. */
+extern void output_from_program (char const *, size_t) ;
+ /* The keys typed for a session go. */
+extern void proxy_reset (void) ;
+ /* The session ended or was replaced: its output still queued goes
+    too, counted with what -n dropped. */
+extern void proxy_end (void) ;
+
+
+ /* the head's own terminal (ptyhead_terminal.c) */
+
+typedef struct terminal_s terminal, *terminal_ref ;
+struct terminal_s
+{
+  unsigned int istty : 1 ;
+  unsigned int raw : 1 ;
+  unsigned int flagsaved : 1 ;
+  unsigned int stdin_eof : 1 ;
+  struct termios saved ;
+  int flags0 ;
+  int flags1 ;
+} ;
+#define TERMINAL_ZERO { .istty = 0, .raw = 0, .flagsaved = 0, .stdin_eof = 0 }
+
+extern terminal term ;
+extern void terminal_enter (void) ;
+extern void terminal_leave (void) ;
+extern int terminal_size (struct winsize *) ;
+
+
+ /* the listening socket (ptyhead_socket.c) */
+
+extern void socket_create (void) ;
+extern void socket_remove (void) ;
+extern int socket_fd (void) ;
+
+
+ /* the -L copy (ptyhead_log.c) */
+
+extern void log_open (int) ;
+extern void log_end (void) ;
+extern void log_feed (char const *, size_t) ;
+extern void log_finish (void) ;
+extern int log_pending (void) ;
+extern int log_fd (void) ;
+extern void log_prepare_iopause (iopause_fd *, unsigned int *, tain *) ;
+extern void log_handle (iopause_fd const *) ;
+
+
+ /* the session (ptyhead_session.c) */
+
+typedef enum session_state_e session_state, *session_state_ref ;
+enum session_state_e
+{
+  SESSION_IDLE,                              /* no program */
+  SESSION_LIVE,                              /* proxying both ways */
+  SESSION_HUNGUP,                            /* the program is gone: draining its output */
+  SESSION_LOGDRAIN                           /* output drained: the log gets its last chance */
+} ;
+
+typedef struct session_s session, *session_ref ;
+struct session_s
+{
+  session_state state ;
+  int master ;                               /* -1 when SESSION_IDLE */
+  tain drain ;                               /* -n, HUNGUP: the output's last chance */
+  uint32_t pid ;
+  tain since ;                               /* when it started, or the last one ended */
+  char name[PTYSPLIT_STRING_MAX + 1] ;
+} ;
+#define SESSION_ZERO { .state = SESSION_IDLE, .master = -1, .pid = 0, .since = TAIN_ZERO, .name = "" }
+
+extern session sess ;
+extern void session_start (int, int, char const *, uint32_t) ;
+extern void session_hangup (void) ;
+extern void session_end (void) ;
+
+ /* The size the master should have: the terminal's, else -s. */
+extern void size_wanted (struct winsize *) ;
+extern int size_apply (int) ;
+
+ /* A program redraws its screen when its size changes: a shrink, then
+    the size back on a later turn, once it has answered or after a while. */
+extern void repaint_request (void) ;
+extern void repaint_prepare_iopause (tain *) ;
+extern void repaint_after_output (void) ;
+extern void repaint_handle (void) ;
+
+
+ /* clients in their handshake (ptyhead_client.c) */
+
+ /* past this many, new clients wait in the listen backlog */
+#define MAXCLIENTS 64
+
+extern void clients_init (void) ;
+extern void clients_close (void) ;
+extern void clients_prepare_iopause (iopause_fd *, unsigned int *, tain *) ;
+extern void clients_handle (iopause_fd const *) ;
+
+
+ /* -F (ptyhead_holder.c, or ptyhead_holder_none.c) */
+
+extern void holder_init (void) ;
+extern void holder_adopt (void) ;
+extern void holder_store (int) ;
+extern void holder_delete (void) ;
+extern int holder_parked (void) ;
+
+
+ /* messages (ptyhead_message.c): none can block the loop; warnings
+    about clients are rate-limited */
+
+extern void message_init (void) ;
 extern int warn_allowed (void) ;
 #define client_warnw(...) do { if (warn_allowed()) strerr_warnw(__VA_ARGS__) ; } while (0)
 #define client_warnwusys(...) do { if (warn_allowed()) strerr_warnwusys(__VA_ARGS__) ; } while (0)
 #define client_warni(...) do { if (warn_allowed()) strerr_warni(__VA_ARGS__) ; } while (0)
 
-#define XNONE ((unsigned int)-1)
-extern unsigned int x_add (iopause_fd *, unsigned int *, int, short) ;
 
  /* What the head gives the viewers (ptyhead.c) */
 extern void head_setsize (struct winsize const *) ;   /* the program's size, now and for the next one */
@@ -47,6 +216,7 @@ extern void viewers_prepare_iopause (iopause_fd *, unsigned int *) ;
 extern void viewers_handle (iopause_fd const *) ;
 extern void viewers_write (void) ;                     /* after replay_put: now, to all that can take it */
 extern void viewers_close (void) ;
+extern int viewers_full (void) ;
 extern unsigned int viewers_count (unsigned int *) ;   /* VIEW viewers; *: how many read-only */
 extern uint64_t viewers_dropped (void) ;               /* bytes viewers lost since the head started */
 extern void sizerule_init (struct winsize const *) ;   /* -s, or the terminal's */

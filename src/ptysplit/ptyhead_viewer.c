@@ -177,6 +177,13 @@ int viewer_add (int fd, uid_t uid, uint32_t pid, unsigned int flags, char const 
   return 1 ;
 }
 
+int viewers_full (void)
+{
+  unsigned int i = 0 ;
+  for (; i < VIEWERS_MAX ; i++) if (viewers[i].kind == VIEWER_FREE) return 0 ;
+  return 1 ;
+}
+
 unsigned int viewers_count (unsigned int *readonly)
 {
   unsigned int n = 0, ro = 0, i = 0 ;

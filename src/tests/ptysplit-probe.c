@@ -22,6 +22,9 @@
                      reads one line (the go), floods, then echoes
       deaf           like echo, but never reads its input (and its terminal
                      is not canonical, so that the input piles up)
+      count          like echo, and prints "count N" every 100 ms, N from 1
+                     (a signal never gets lost, unlike in a bash loop around
+                     read -t, which drops a trapped SIGWINCH)
       stderr         writes PROBE-STDERR to fd 2 and PROBE-STDOUT to fd 1,
                      exits 0
  */
@@ -47,7 +50,7 @@
 #include <skalibs/tai.h>
 #include <skalibs/nsig.h>
 
-#define USAGE "ptysplit-probe report|echo|deaf|stderr [ tag ] | flood|floodecho bytes [ tag [ donefile ] ]"
+#define USAGE "ptysplit-probe report|echo|deaf|count|stderr [ tag ] | flood|floodecho bytes [ tag [ donefile ] ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define dienomem() strerr_diefu1sys(111, "stralloc_catb")
 
@@ -247,18 +250,35 @@ static int echo_init (void)
   return fd ;
 }
 
-static int echo (int spfd, int deaf)
+static void count_tick (tain *deadline)
+{
+  static unsigned int n = 0 ;
+  tain tick ;
+  line.len = 0 ;
+  add("count ") ;
+  addu(++n) ;
+  add("\n") ;
+  flush_line() ;
+  tain_from_millisecs(&tick, 100) ;
+  tain_add_g(deadline, &tick) ;
+}
+
+static int echo (int spfd, int deaf, int count)
 {
   static stralloc in = STRALLOC_ZERO ;  /* static: still reachable at exit, not a leak */
   iopause_fd x[2] ;
+  tain deadline = TAIN_INFINITE ;
   x[0].fd = spfd ;
   x[0].events = IOPAUSE_READ ;
   x[1].fd = 0 ;
   x[1].events = IOPAUSE_READ ;
   tain_now_set_stopwatch_g() ;
+  if (count) count_tick(&deadline) ;
   for (;;)
   {
-    if (iopause_g(x, deaf ? 1 : 2, &tain_infinite) < 0) strerr_diefu1sys(111, "iopause") ;
+    int r = iopause_g(x, deaf ? 1 : 2, &deadline) ;
+    if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    if (!r) { count_tick(&deadline) ; continue ; }
     if (x[0].revents & IOPAUSE_READ) echo_signals() ;
     if (!deaf && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
     {
@@ -291,13 +311,14 @@ int main (int argc, char const *const *argv)
   char const *tag ;
   char const *donefile = 0 ;
   unsigned int n = 0 ;
-  int isflood, isecho, isdeaf ;
+  int isflood, isecho, isdeaf, iscount ;
   PROG = "ptysplit-probe" ;
   if (argc < 2) dieusage() ;
   mode = argv[1] ;
   isflood = !strcmp(mode, "flood") || !strcmp(mode, "floodecho") ;
   isdeaf = !strcmp(mode, "deaf") ;
-  isecho = isdeaf || !strcmp(mode, "echo") || !strcmp(mode, "floodecho") ;
+  iscount = !strcmp(mode, "count") ;
+  isecho = isdeaf || iscount || !strcmp(mode, "echo") || !strcmp(mode, "floodecho") ;
   if (!isflood && !isecho && strcmp(mode, "report") && strcmp(mode, "stderr")) dieusage() ;
   if (isflood)
   {
@@ -328,7 +349,7 @@ int main (int argc, char const *const *argv)
       wait_line() ;
       flood(n, donefile) ;
     }
-    return echo(spfd, isdeaf) ;
+    return echo(spfd, isdeaf, iscount) ;
   }
   flush_line() ;
   if (isflood) flood(n, donefile) ;

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/resource.h>
 
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -34,6 +35,7 @@
 
 #include <ptysplit/protocol.h>
 #include <ptysplit/fdpass.h>
+#include <ptysplit/pty.h>
 
 #include "ptysplit-harness.h"
 
@@ -870,6 +872,85 @@ static int t_viewer_gone (void)
   return 1 ;
 }
 
+ /* The terminal goes away while the program floods it: the head's
+    write fails with EIO before SIGHUP is read, and that too is a
+    hangup: exit 0, no "unable to write" (issue 14, defect 8). */
+static int t_viewer_gone_mid_output (void)
+{
+  char const *prog[] = { "./ptysplit-probe", "flood", "100000000", "vo", 0 } ;
+  hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  hproc *p ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !shows(h, 0, "FLOODSTART", "the flood")) return 0 ;
+  fd_close(h->master) ;
+  h->master = -1 ;
+  if (!exits(h->p, 0, "ptyhead whose terminal went away during output")) return 0 ;
+  if (!hasnot(&h->p->errs, 0, "unable to", "the head's stderr")) return 0 ;
+  return gone(sock, "after the head exited") ;
+}
+
+static int stopped (pid_t pid)
+{
+  char path[32] = "/proc/" ;
+  char buf[512] ;
+  char *c ;
+  ssize_t r ;
+  int fd ;
+  size_t len = 6 + pid_fmt(path + 6, pid) ;
+  memcpy(path + len, "/stat", 6) ;
+  fd = open_read(path) ;
+  if (fd < 0) return 0 ;
+  r = fd_read(fd, buf, sizeof(buf) - 1) ;
+  fd_close(fd) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  c = strrchr(buf, ')') ;
+  return c && c[1] == ' ' && c[2] == 'T' ;
+}
+
+ /* Job control (issue 14, defect 13): SIGTSTP gives the terminal back
+    as it was and stops the head; after SIGCONT it is raw again, even
+    when the shell put it back to cooked while the head was stopped. */
+static int t_job_control (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  tain d ;
+  if (!session(&h, &p, 0, 0, "echo", "jc", &r)) return 0 ;
+  if (!h_israw(h)) return 0 ;
+  kill(h->p->pid, SIGTSTP) ;
+  if (!h_restored(h, H_LONG)) return 0 ;
+  h_deadline(&d, H_LONG) ;
+  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
+  if (!stopped(h->p->pid)) return FAIL("ptyhead did not stop on SIGTSTP") ;
+  kill(h->p->pid, SIGCONT) ;
+  h_deadline(&d, H_LONG) ;
+  while (!h_expired(&d))
+  {
+    struct termios t ;
+    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
+    h_pump(10) ;
+  }
+  if (!h_israw(h)) return 0 ;
+  kill(h->p->pid, SIGSTOP) ;
+  h_deadline(&d, H_LONG) ;
+  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
+  if (tcsetattr(h->client, TCSANOW, &h->before) < 0) return FAIL("harness: unable to tcsetattr: ", strerror(errno)) ;
+  kill(h->p->pid, SIGCONT) ;
+  h_deadline(&d, H_LONG) ;
+  while (!h_expired(&d))
+  {
+    struct termios t ;
+    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
+    h_pump(10) ;
+  }
+  if (!h_israw(h)) return 0 ;
+  from = h->screen->len ;
+  if (!h_type(h, "after\r") || !shows(h, from, "GOT after", "keys after the stop")) return 0 ;
+  return quit(h, p) ;
+}
+
 
  /* The head's stdout closes under it (a pipe whose reader died): EPIPE
     is fatal, 111, and the terminal on its stdin is restored first. */
@@ -977,8 +1058,29 @@ static int t_usage_ptyhead (void)
   char const *c8[] = { "./ptyhead", "-m", "01777", sock, 0 } ;
   char const *c9[] = { "./ptyhead", "-u", "abc", sock, 0 } ;
   char const *c10[] = { "./ptyhead", "-s", "x", sock, 0 } ;
-  if (!(usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u) && usage_case(c5, u)
-    && usage_case(c6, u) && usage_case(c7, u) && usage_case(c8, u) && usage_case(c9, u) && usage_case(c10, u))) return 0 ;
+  char const *c11[] = { "./ptyhead", "-s", "100x", sock, 0 } ;
+  char const *c12[] = { "./ptyhead", "-t", "2147483648", sock, 0 } ;
+  char const *c13[] = { "./ptyhead", "-t", "3000000000", sock, 0 } ;
+  char const *c14[] = { "./ptyhead", "-v", "x", sock, 0 } ;
+  char const *c15[] = { "./ptyhead", "-d", "-3", sock, 0 } ;
+  char const *c16[] = { "./ptyhead", "-T", "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789", sock, 0 } ;
+   /* what was wrong and what was expected (issue 15); -t past 2^31 - 1 ms
+      would break the deadlines (issue 14, defect 6) */
+  if (!(usage_case(c1, u) && usage_case(c3, u)
+    && usage_case(c2, "ptyhead: fatal: invalid -t: abc: expected milliseconds, 0 (none) to 2147483647")
+    && usage_case(c4, "ptyhead: fatal: invalid -s: 0x80: expected ROWSxCOLS")
+    && usage_case(c5, "ptyhead: fatal: invalid -s: 24: expected ROWSxCOLS")
+    && usage_case(c6, "ptyhead: fatal: invalid -s: 24x: expected ROWSxCOLS")
+    && usage_case(c7, "ptyhead: fatal: invalid -m: 0999: expected an octal mode")
+    && usage_case(c8, "ptyhead: fatal: invalid -m: 01777: expected an octal mode")
+    && usage_case(c9, "ptyhead: fatal: invalid -u: abc: expected a numeric uid")
+    && usage_case(c10, "ptyhead: fatal: invalid -s: x: expected ROWSxCOLS")
+    && usage_case(c11, "ptyhead: fatal: invalid -s: 100x: expected ROWSxCOLS, each 1 to 65535")
+    && usage_case(c12, "ptyhead: fatal: invalid -t: 2147483648: expected milliseconds")
+    && usage_case(c13, "ptyhead: fatal: invalid -t: 3000000000: expected milliseconds")
+    && usage_case(c14, "ptyhead: fatal: invalid -v: x: expected a number")
+    && usage_case(c15, "ptyhead: fatal: invalid -d: -3: expected a file descriptor number")
+    && usage_case(c16, "ptyhead: fatal: invalid -T: 01234"))) return 0 ;
   return gone(sock, "after usage errors") ;
 }
 
@@ -1242,8 +1344,14 @@ static int t_bad_requests (void)
   bad[PTYSPLIT_MAGIC_LEN] = 99 ;
   if (!refused(bad, len, 0, 0, "malformed", "a request of protocol version 99")) return 0 ;
   memcpy(bad, req, len) ;
-  bad[PTYSPLIT_MAGIC_LEN + 1] = 0x02 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = 0x80 ;
   if (!refused(bad, len, 0, 0, "unsupported flags", "a request with an unknown flag")) return 0 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_READONLY ;
+  if (!refused(bad, len, 0, 0, "unsupported flags", "a program's request with a viewer's flag")) return 0 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_LOG ;
+  if (!refused(bad, len, 0, 0, "a viewer sends no fd", "a viewer's request with LOG")) return 0 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_STATUS | PTYSPLIT_REQUEST_PRINT ;
+  if (!refused(bad, len, 0, 0, "status and print", "a viewer's request with STATUS and PRINT")) return 0 ;
   {
     char logreq[PTYSPLIT_REQUEST_MAX] ;
     size_t loglen = ptysplit_request_pack_flags(logreq, getpid(), "raw", PTYSPLIT_REQUEST_LOG) ;
@@ -1252,6 +1360,9 @@ static int t_bad_requests (void)
   if (pipecoe(p) < 0) return FAIL("harness: unable to pipe") ;
   two[0] = p[0] ; two[1] = p[1] ;
   e = !refused(req, len, p, 1, "not a PTY master", "a request with a pipe") ;
+  memcpy(bad, req, len) ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_VIEW ;
+  if (!e) e = !refused(bad, len, p, 1, "a viewer sends no fd", "a viewer's request with an fd") ;
   if (!e) e = !refused(req, len, two, 2, "one fd", "a request with two fds") ;
   fd_close(p[0]) ; fd_close(p[1]) ;
   if (e) return 0 ;
@@ -1340,6 +1451,67 @@ static int t_hostile_payloads (void)
     The head's terminal is not read meanwhile, as when its screen is not
     drained: only rate-limiting its warnings keeps it from blocking on
     stderr. Past the second, the next warning says how many were held back. */
+ /* The CPU time a process has used, in clock ticks (Linux /proc). */
+static unsigned long cputicks (pid_t pid)
+{
+  char path[32] = "/proc/" ;
+  char buf[1024] ;
+  char *c ;
+  unsigned long u = 0, s = 0 ;
+  unsigned int field = 2 ;
+  ssize_t r ;
+  int fd ;
+  size_t len = 6 + pid_fmt(path + 6, pid) ;
+  memcpy(path + len, "/stat", 6) ;
+  fd = open_read(path) ;
+  if (fd < 0) return 0 ;
+  r = fd_read(fd, buf, sizeof(buf) - 1) ;
+  fd_close(fd) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  c = strrchr(buf, ')') ;
+  if (!c) return 0 ;
+  for (c++ ; *c && field < 14 ; c++) if (*c == ' ') field++ ;
+  c += ulong_scan(c, &u) ;
+  if (*c == ' ') ulong_scan(c + 1, &s) ;
+  return u + s ;
+}
+
+ /* Out of fds (issue 14, defect 7): a head limited to 68 fds gets 100
+    connections. accept() fails with EMFILE while the socket stays
+    readable: the head must not spin, and serves again once the
+    connections go. */
+static int t_emfile (void)
+{
+  struct rlimit old, low ;
+  int s[100] ;
+  unsigned int n = 0, i ;
+  unsigned long t0, t1 ;
+  hhead *h ; hproc *p ; hreport r ;
+  if (getrlimit(RLIMIT_NOFILE, &old) < 0) return FAIL("harness: getrlimit: ", strerror(errno)) ;
+  low = old ;
+  low.rlim_cur = 68 ;  /* the harness dups to 64..67 in the child */
+  if (setrlimit(RLIMIT_NOFILE, &low) < 0) return FAIL("harness: setrlimit: ", strerror(errno)) ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  setrlimit(RLIMIT_NOFILE, &old) ;
+  if (!h) return 0 ;
+  for (; n < 100 ; n++)
+  {
+    s[n] = h_connect(sock) ;
+    if (s[n] < 0) break ;
+  }
+  h_sleep(300) ;
+  t0 = cputicks(h->p->pid) ;
+  h_sleep(1000) ;
+  t1 = cputicks(h->p->pid) ;
+  for (i = 0 ; i < n ; i++) fd_close(s[i]) ;
+  if (n < 100) return FAIL("only ", h_u(n), " of 100 connections went through") ;
+  if (t1 - t0 > 20) return FAIL("a head out of fds used ", h_u(t1 - t0), " ticks of CPU in one second: it spins on accept") ;
+  p = probe(0, "echo", "emf", execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "emf", &r)) return 0 ;
+  return quit(h, p) ;
+}
+
 static int t_flood_200 (void)
 {
   char req[PTYSPLIT_REQUEST_MAX] ;
@@ -1640,8 +1812,12 @@ static int master_until (int m, stralloc *sa, char const *text, unsigned int ms)
   return 1 ;
 }
 
- /* An answer in two pieces; the program gets exactly what it says. */
-static int t_fake_head_accept (void)
+ /* An answer in two pieces; the program gets its TERM, and the size the
+    head set on the master. With rows and cols given, the head resizes
+    the master to them while its answer is on its way, as a resize
+    during the handshake does: ptyexec must not set the answer's size over it
+    (issue 14, defect 5). */
+static int fake_head_accept (unsigned int rows, unsigned int cols, char const *want)
 {
   char ans[PTYSPLIT_ANSWER_MAX] ;
   stralloc sa = STRALLOC_ZERO ;
@@ -1655,9 +1831,11 @@ static int t_fake_head_accept (void)
   c = p ? fake_serve(l, &m) : -1 ;
   fd_close(l) ;
   if (c < 0) return 0 ;
+  ptysplit_pty_setsize(m, 11, 22, 0, 0) ;
   len = ptysplit_answer_pack_accept(ans, 11, 22, 0, 0, "fake-term") ;
   ok = fd_write(c, ans, 5) == 5 ;
   h_sleep(100) ;
+  if (rows) ptysplit_pty_setsize(m, rows, cols, 0, 0) ;
   ok = ok && fd_write(c, ans + 5, len - 5) == (ssize_t)(len - 5) ;
   fd_close(c) ;
   if (!ok)
@@ -1676,9 +1854,19 @@ static int t_fake_head_accept (void)
     return ok ;
   }
   stralloc_free(&sa) ;
-  if (!h_check(&r, "size", "11x22") || !h_check(&r, "term", "fake-term") || !h_check(&r, "sid", "1")) return 0 ;
+  if (!h_check(&r, "size", want) || !h_check(&r, "term", "fake-term") || !h_check(&r, "sid", "1")) return 0 ;
   if (!h_wait(p, H_LONG)) return FAIL("the program still runs after its master was closed") ;
   return 1 ;
+}
+
+static int t_fake_head_accept (void)
+{
+  return fake_head_accept(0, 0, "11x22") ;
+}
+
+static int t_fake_head_resize_after_answer (void)
+{
+  return fake_head_accept(30, 100, "30x100") ;
 }
 
 static int fake_head_fails (char const *answer, size_t len, char const *want, char const *what)
@@ -1796,13 +1984,49 @@ static int t_stalled_viewer_n (void)
   while (!exists(done) && !p->done && !h_expired(&d)) h_pump(10) ;
   if (!exists(done)) return FAIL("ptyhead -n: the program was held back by a stalled viewer (", h_status(p), ")") ;
   h->paused = 0 ;
+   /* the shrink and the restore are two SIGWINCHs the program sees
+      apart: sent back to back, they merge (issue 14, defect 2) */
+  if (!h_expect(h->screen, r.end, "WINCH 37 100", H_LONG))
+    return FAIL("ptyhead -n: no repaint (a SIGWINCH with one column less) after the viewer came back; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
   if (!h_expect(h->screen, r.end, "WINCH 37 101", H_LONG))
-    return FAIL("ptyhead -n: no repaint (SIGWINCH) after the viewer came back; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
+    return FAIL("ptyhead -n: the size was not restored after the repaint; screen: ", h_show(h->screen, h->screen->len > 200 ? h->screen->len - 200 : 0)) ;
   if (!h_expect(h->screen, r.end, "bytes of output while the terminal was not reading", H_LONG))
     return FAIL("ptyhead -n -v 2: no line saying how much output was dropped") ;
   from = h->screen->len ;
   if (!h_type(h, "ping\r") || !shows(h, from, "GOT ping", "the session after the stall")) return 0 ;
   return quit(h, p) ;
+}
+
+ /* -n, and the program ends while the terminal is frozen (issue 14,
+    defects 9 and 11): the ended session waits for its output at most a
+    second, then drops the rest, so the next program is not "busy"; and
+    what was dropped is said once the terminal reads again. */
+static int t_stalled_viewer_n_program_ends (void)
+{
+  char const *hopts[] = { "-n", "-v", "2", 0 } ;
+  char bytes[UINT_FMT] ;
+  char const *prog[] = { "./ptysplit-probe", "flood", bytes, "sne", 0 } ;
+  hhead *h ; hproc *p, *p2 ; hreport r ;
+  tain d ;
+  bytes[uint_fmt(bytes, STALL_BYTES)] = 0 ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  h->paused = 1 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p) return 0 ;
+  h_deadline(&d, 10000) ;
+  while (!p->done && !h_expired(&d)) h_pump(10) ;
+  if (!p->done) return FAIL("ptyhead -n: the program was held back by a stalled viewer (", h_status(p), ")") ;
+  h_sleep(1500) ;
+  p2 = probe(0, "echo", "sn2", execenv, 0) ;
+  if (!p2) return 0 ;
+  h_sleep(1000) ;
+  if (p2->done) return FAIL("ptyhead -n: the next program was refused while the ended one waited for a frozen terminal: ", h_status(p2), "; ", h_show(&p2->errs, 0)) ;
+  h->paused = 0 ;
+  if (!h_expect(h->screen, 0, "bytes of output while the terminal was not reading", H_LONG))
+    return FAIL("ptyhead -n -v 2: nothing said about the output dropped when the program ended first") ;
+  if (!report_of(h, p2, 0, "sn2", &r)) return 0 ;
+  return quit(h, p2) ;
 }
 
 
@@ -1865,7 +2089,9 @@ static test const tests[] =
   { .name = "head-sigint", .f = &t_head_sigint },
   { .name = "head-sighup", .f = &t_head_sighup },
   { .name = "viewer-terminal-gone", .f = &t_viewer_gone },
+  { .name = "viewer-terminal-gone-mid-output", .f = &t_viewer_gone_mid_output },
   { .name = "head-stdout-epipe", .f = &t_stdout_epipe },
+  { .name = "head-job-control", .f = &t_job_control },
   { .name = "road-session-leader", .f = &t_road_session_leader },
   { .name = "road-group-leader", .f = &t_road_group_leader },
   { .name = "road-plain-child", .f = &t_road_plain },
@@ -1884,6 +2110,7 @@ static test const tests[] =
   { .name = "handshake-foreign-without-fd", .f = &t_foreign_without_fd },
   { .name = "console-socket-client", .f = &t_console_socket },
   { .name = "fake-head-split-answer", .f = &t_fake_head_accept },
+  { .name = "fake-head-resize-after-answer", .f = &t_fake_head_resize_after_answer },
   { .name = "fake-head-refusal", .f = &t_fake_head_refusal },
   { .name = "fake-head-hangup", .f = &t_fake_head_hangup },
   { .name = "fake-head-junk-answer", .f = &t_fake_head_junk },
@@ -1891,11 +2118,13 @@ static test const tests[] =
   { .name = "large-output", .f = &t_large_output },
   { .name = "hostile-payloads", .f = &t_hostile_payloads },
   { .name = "flood-200-connections", .f = &t_flood_200 },
+  { .name = "accept-out-of-fds", .f = &t_emfile },
   { .name = "client-dies-before-exec", .f = &t_client_dies_before_exec },
   { .name = "program-killed-mid-output", .f = &t_program_killed_mid_output },
   { .name = "head-killed-mid-session", .f = &t_head_killed },
   { .name = "stalled-viewer-backpressure", .f = &t_stalled_viewer },
   { .name = "stalled-viewer-drop-n", .f = &t_stalled_viewer_n },
+  { .name = "stalled-viewer-drop-n-program-ends", .f = &t_stalled_viewer_n_program_ends },
   { .name = 0, .f = 0 }
 } ;
 

@@ -18,6 +18,12 @@ extern ssize_t ptysplit_sendfds (int, char const *, size_t, int const *, unsigne
     Returns the number of bytes (0 on EOF), or -1 (EAGAIN: nothing yet). */
 extern ssize_t ptysplit_recvfds (int, char *, size_t, int *, unsigned int *) ;
 
+ /* One write that never blocks, whatever the fd's O_NONBLOCK: -1 EAGAIN
+    when it would, -1 EOPNOTSUPP when the fd (a terminal) or the system
+    cannot say. Returns the number of bytes written. */
+struct iovec ;
+extern ssize_t ptysplit_write_nowait (int, struct iovec const *, unsigned int) ;
+
  /* Closes n fds, preserving errno. */
 extern void ptysplit_closefds (int const *, unsigned int) ;
 

@@ -1,0 +1,85 @@
+#!/bin/sh
+#
+# ptyhead's socket and messages under pressure: two heads started at
+# the same moment on one path, and a stderr that nobody reads. Prints
+# PASS/FAIL/SKIP lines. Run from the top of the tree.
+
+. ./src/tests/lib/common.sh
+
+top=$(pwd)
+dir=$(mktemp -d /tmp/ptysplit-head.XXXXXX) || exit 111
+sock=$dir/sock
+pids=
+
+cleanup () {
+  trap - EXIT INT TERM HUP
+  for p in $pids ; do kill -9 "$p" 2>/dev/null ; done
+  exec 7>&- 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+alive () { kill -0 "$1" 2>/dev/null ; }
+gone () { ! kill -0 "$1" 2>/dev/null ; }
+
+# 1. Two heads at the same moment on one path, 10 times: exactly one
+#    survives, and it is the one clients reach (the lock on SOCKET.lock;
+#    issue 14, defect 4).
+i=0 ; bad=
+while test $i -lt 10 && test -z "$bad" ; do
+  i=$((i + 1))
+  "$top/ptyhead" "$sock" </dev/null >/dev/null 2>>"$dir/a.err" & a=$!
+  "$top/ptyhead" "$sock" </dev/null >/dev/null 2>>"$dir/b.err" & b=$!
+  pids="$pids $a $b"
+  until_true sh -c "! kill -0 $a 2>/dev/null || ! kill -0 $b 2>/dev/null"
+  sleep 0.1
+  n=0 ; alive $a && n=$((n + 1)) ; alive $b && n=$((n + 1))
+  if test $n != 1 ; then
+    bad="round $i: $n heads alive"
+  elif ! timeout 10 "$top/ptyexec" "$sock" true </dev/null >/dev/null 2>"$dir/x.err" ; then
+    bad="round $i: the surviving head does not serve: $(cat "$dir/x.err")"
+  fi
+  kill $a $b 2>/dev/null ; wait $a $b 2>/dev/null
+  until_true test ! -e "$sock"
+done
+if test -z "$bad" && grep -q "another head is listening on $sock" "$dir/a.err" "$dir/b.err" ; then
+  pass "two heads started at once on one path, 10 times: one survives and serves, the other says another head is listening"
+else
+  fail "two heads at once" "${bad:-no message}: $(cat "$dir/a.err" "$dir/b.err" | sort | uniq -c | head -5)"
+fi
+
+# 1b. The race, made deterministic: a second head that finds no socket
+#     at the path (the first one's was unlinked, as the loser of the
+#     race used to do between its probe and its bind) still finds the
+#     first head's lock, and leaves.
+"$top/ptyhead" "$sock" </dev/null >/dev/null 2>/dev/null & a=$!
+pids="$pids $a"
+until_true test -S "$sock"
+rm -f "$sock"
+out=$("$top/ptyhead" "$sock" </dev/null 2>&1 >/dev/null) ; code=$?
+if test $code = 111 && echo "$out" | grep -q "another head is listening on $sock" && alive $a ; then
+  pass "a second head on a path whose socket went finds the first head's lock: 111"
+else
+  fail "lock" "exit $code: $out"
+fi
+kill $a 2>/dev/null ; wait $a 2>/dev/null
+
+# 2. A stderr nobody reads (a stopped logger's full pipe): every message
+#    is dropped rather than waited for, and the head serves as usual
+#    (issue 14, defect 15). -v 2 says "listening" and two session lines.
+mkfifo "$dir/err" || exit 111
+exec 7<>"$dir/err"
+head -c 65536 /dev/zero >&7
+"$top/ptyhead" -1 -v 2 "$sock" </dev/null >/dev/null 2>&7 & h=$!
+pids="$pids $h"
+until_true test -S "$sock"
+if timeout 10 "$top/ptyexec" -t 5000 "$sock" sh -c 'echo served' </dev/null >/dev/null 2>"$dir/x.err" \
+  && until_true gone $h && wait $h ; then
+  pass "a head whose stderr pipe is full drops its messages and serves"
+else
+  fail "stalled stderr" "ptyexec: $(cat "$dir/x.err"); head alive: $(alive $h && echo yes)"
+fi
+exec 7>&-
+
+exit $failed
