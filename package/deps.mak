@@ -7,7 +7,11 @@ src/bench/ptysplit-bench-prog.o src/bench/ptysplit-bench-prog.lo: src/bench/ptys
 src/bench/ptysplit-bench.o src/bench/ptysplit-bench.lo: src/bench/ptysplit-bench.c
 src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_pack.lo: src/libptysplit/ptysplit_answer_pack.c src/include/ptysplit/protocol.h
 src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_answer_parse.lo: src/libptysplit/ptysplit_answer_parse.c src/include/ptysplit/protocol.h
+src/libptysplit/ptysplit_backoff.o src/libptysplit/ptysplit_backoff.lo: src/libptysplit/ptysplit_backoff.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
+src/libptysplit/ptysplit_client_connect.o src/libptysplit/ptysplit_client_connect.lo: src/libptysplit/ptysplit_client_connect.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
+src/libptysplit/ptysplit_client_wait.o src/libptysplit/ptysplit_client_wait.lo: src/libptysplit/ptysplit_client_wait.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_closefds.lo: src/libptysplit/ptysplit_closefds.c src/include/ptysplit/fdpass.h
+src/libptysplit/ptysplit_connect.o src/libptysplit/ptysplit_connect.lo: src/libptysplit/ptysplit_connect.c src/include/ptysplit/client.h src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_keys.lo: src/libptysplit/ptysplit_frame_pack_keys.c src/include/ptysplit/protocol.h
 src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_pack_size.lo: src/libptysplit/ptysplit_frame_pack_size.c src/include/ptysplit/protocol.h
 src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_frame_parse.lo: src/libptysplit/ptysplit_frame_parse.c src/include/ptysplit/protocol.h
@@ -21,8 +25,10 @@ src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_sendfds.lo: src/libp
 src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_textlog.lo: src/libptysplit/ptysplit_textlog.c src/include/ptysplit/textlog.h
 src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_add.lo: src/libptysplit/ptysplit_uidlist_add.c src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allows.lo: src/libptysplit/ptysplit_uidlist_allows.c src/include/ptysplit/uidlist.h
+src/libptysplit/ptysplit_uidlist_allowspeer.o src/libptysplit/ptysplit_uidlist_allowspeer.lo: src/libptysplit/ptysplit_uidlist_allowspeer.c src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_write_nowait.o src/libptysplit/ptysplit_write_nowait.lo: src/libptysplit/ptysplit_write_nowait.c src/include/ptysplit/fdpass.h
-src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
+src/ptysplit/ptyattach.o src/ptysplit/ptyattach.lo: src/ptysplit/ptyattach.c src/include/ptysplit/client.h src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h
+src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include/ptysplit/client.h src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
 src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_client.lo: src/ptysplit/ptyhead_client.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_holder.o src/ptysplit/ptyhead_holder.lo: src/ptysplit/ptyhead_holder.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
@@ -42,7 +48,9 @@ src/tests/ptysplit-probe.o src/tests/ptysplit-probe.lo: src/tests/ptysplit-probe
 src/tests/ptysplit-tests.o src/tests/ptysplit-tests.lo: src/tests/ptysplit-tests.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/tests/ptysplit-harness.h
 src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
 
-libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_pty_ismaster.o src/libptysplit/ptysplit_pty_open.o src/libptysplit/ptysplit_pty_setsize.o src/libptysplit/ptysplit_recvfds.o src/libptysplit/ptysplit_request_pack.o src/libptysplit/ptysplit_request_parse.o src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_write_nowait.o
+libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_backoff.o src/libptysplit/ptysplit_client_connect.o src/libptysplit/ptysplit_client_wait.o src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_connect.o src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_pty_ismaster.o src/libptysplit/ptysplit_pty_open.o src/libptysplit/ptysplit_pty_setsize.o src/libptysplit/ptysplit_recvfds.o src/libptysplit/ptysplit_request_pack.o src/libptysplit/ptysplit_request_parse.o src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allowspeer.o src/libptysplit/ptysplit_write_nowait.o
+ptyattach: EXTRA_LIBS :=
+ptyattach: src/ptysplit/ptyattach.o libptysplit.a.xyzzy -lskarnet
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=

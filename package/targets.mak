@@ -1,4 +1,5 @@
 BIN_TARGETS := \
+ptyattach \
 ptyexec \
 ptyhead
 

@@ -22,6 +22,7 @@
 #include <ptysplit/pty.h>
 #include <ptysplit/fdpass.h>
 #include <ptysplit/uidlist.h>
+#include <ptysplit/client.h>
 
 #define USAGE "ptyexec [ -E ] [ -L ] [ -t timeout ] [ -T term ] [ -u uid ] [ -v verbosity ] socket prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -29,8 +30,6 @@
  /* However long ptyexec waited for the head to appear, a head that
     accepted the connection must answer within this. */
 #define HANDSHAKE_MS 5000
-#define BACKOFF_MIN_MS 10
-#define BACKOFF_MAX_MS 250
 
 static unsigned int verbosity = 1 ;
 
@@ -93,76 +92,12 @@ static void claim_terminal (int t, char const *name)
   }
 }
 
-static int connect_retryable (int e)
-{
-  return e == ENOENT || e == ECONNREFUSED || e == EAGAIN ;
-}
-
-static int connect_once (char const *path)
-{
-  int s = ipc_stream_nbcoe() ;
-  if (s < 0) strerr_diefusys(111, "create a socket") ;
-  if (ipc_connect(s, path)) return s ;
-  fd_close(s) ;
-  return -1 ;
-}
-
 static void deadline_in (tain *deadline, unsigned int ms)
 {
   tain_from_millisecs(deadline, ms) ;
   tain_add_g(deadline, deadline) ;
 }
 
- /* Sleeps the back-off, capped by the deadline, and grows it. */
-static void backoff_sleep (unsigned int *backoff, tain const *deadline)
-{
-  tain wake ;
-  deadline_in(&wake, *backoff) ;
-  if (tain_less(deadline, &wake)) wake = *deadline ;
-  deepsleepuntil_g(&wake) ;
-  *backoff = *backoff << 1 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : *backoff << 1 ;
-}
-
- /* One attempt, or retries with a growing back-off until the deadline. */
-static int connect_head (char const *path, options const *o, tain const *deadline, unsigned int *backoff)
-{
-  for (;;)
-  {
-    int s = connect_once(path) ;
-    if (s >= 0) return s ;
-    if (!o->waiting || !connect_retryable(errno))
-      strerr_diefusys(111, "connect to a head at ", path) ;
-    if (!tain_future(deadline))
-    {
-      char fmt[UINT_FMT] ;
-      fmt[uint_fmt(fmt, o->timeout)] = 0 ;
-      strerr_diefusys(111, "connect to a head at ", path, " within ", fmt, " ms") ;
-    }
-    backoff_sleep(backoff, deadline) ;
-  }
-}
-
-static void check_head (int s, char const *path, ptysplit_uidlist const *uids)
-{
-  uid_t uid ;
-  gid_t gid ;
-  if (getpeereid(s, &uid, &gid) < 0)
-    strerr_diefusys(111, "get the credentials of the head at ", path) ;
-  if (!ptysplit_uidlist_allows(uids, uid))
-  {
-    char fmt[UID_FMT] ;
-    fmt[uid_fmt(fmt, uid)] = 0 ;
-    strerr_dief(111, "refusing head at ", path, ": it runs as uid ", fmt) ;
-  }
-}
-
-static void wait_for (int s, short events, tain const *deadline, char const *path)
-{
-  iopause_fd x = { .fd = s, .events = events, .revents = 0 } ;
-  int r = iopause_g(&x, 1, deadline) ;
-  if (r < 0) strerr_diefusys(111, "iopause") ;
-  if (!r) strerr_dief(111, "timed out waiting for the head at ", path) ;
-}
 
  /* Returns 0, or the errno of a failed send. With -L, our stdout (the
     supervisor's log pipe) goes along with the master. */
@@ -172,7 +107,7 @@ static int send_request (int s, int m, int log, char const *path, char const *pr
   int fds[2] = { m, 1 } ;
   size_t len = ptysplit_request_pack_flags(buf, getpid(), prog, log ? PTYSPLIT_REQUEST_LOG : 0) ;
   ssize_t r ;
-  wait_for(s, IOPAUSE_WRITE, deadline, path) ;
+  ptysplit_client_wait(s, IOPAUSE_WRITE, deadline, path) ;
   r = ptysplit_sendfds(s, buf, len, fds, log ? 2 : 1) ;
   if (r < 0) return errno ;
   if ((size_t)r < len) strerr_dief(111, "short write of the request to the head at ", path) ;
@@ -189,7 +124,7 @@ static void read_answer (int s, char const *path, tain const *deadline, ptysplit
   {
     size_t used ;
     ssize_t r ;
-    wait_for(s, IOPAUSE_READ, deadline, path) ;
+    ptysplit_client_wait(s, IOPAUSE_READ, deadline, path) ;
     r = sanitize_read(fd_read(s, buf + len, sizeof(buf) - len)) ;
     if (r < 0)
     {
@@ -228,18 +163,17 @@ static void handshake (int s, int m, int log, char const *path, char const *prog
 static void attach (int m, char const *path, char const *prog, options const *o, ptysplit_answer *ans)
 {
   tain deadline = TAIN_INFINITE ;
-  unsigned int backoff = BACKOFF_MIN_MS ;
+  unsigned int backoff = PTYSPLIT_BACKOFF_MIN ;
   if (o->waiting && o->timeout) deadline_in(&deadline, o->timeout) ;
   for (;;)
   {
-    int s = connect_head(path, o, &deadline, &backoff) ;
-    check_head(s, path, &o->uids) ;
+    int s = ptysplit_client_connect(path, &o->uids, o->waiting, o->timeout, &deadline, &backoff) ;
     handshake(s, m, o->log, path, prog, ans) ;
     fd_close(s) ;
     if (ans->accepted) return ;
     if (!o->waiting || strcmp(ans->text, "busy") || !tain_future(&deadline))
       strerr_dief(111, "the head at ", path, " refused: ", ans->text) ;
-    backoff_sleep(&backoff, &deadline) ;
+    ptysplit_backoff(&backoff, &deadline) ;
   }
 }
 

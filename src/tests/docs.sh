@@ -16,7 +16,7 @@ usage_of () {
   ./$1 2>&1 >/dev/null | sed -n "s/^$1: usage: //p"
 }
 
-for prog in ptyexec ptyhead ; do
+for prog in ptyexec ptyhead ptyattach ; do
   usage=$(usage_of $prog)
   if test -z "$usage" ; then
     fail "$prog: usage line" "./$prog with no argument printed no usage line"
@@ -48,12 +48,12 @@ if make install DESTDIR="$stage" > "$dir/install.log" 2>&1 ; then
   bindir=$(sed -n 's/^bindir := //p' config.mak)
   mandir=$(sed -n 's/^mandir := //p' config.mak)
   missing=
-  for f in "$bindir/ptyexec" "$bindir/ptyhead" "$mandir/man1/ptyexec.1" "$mandir/man1/ptyhead.1" "$mandir/man7/ptysplit.7" ; do
+  for f in "$bindir/ptyexec" "$bindir/ptyhead" "$bindir/ptyattach" "$mandir/man1/ptyexec.1" "$mandir/man1/ptyhead.1" "$mandir/man1/ptyattach.1" "$mandir/man7/ptysplit.7" ; do
     test -f "$stage$f" || missing="$missing $f"
   done
   if test -z "$missing" ; then pass "make install DESTDIR puts binaries and man pages in place" ; else fail "make install DESTDIR puts binaries and man pages in place" "missing:$missing" ; fi
   if command -v man >/dev/null 2>&1 ; then
-    for page in ptyexec.1 ptyhead.1 ; do
+    for page in ptyexec.1 ptyhead.1 ptyattach.1 ; do
       name=${page%.1}
       if MANWIDTH=80 man -l "$stage$mandir/man1/$page" 2>/dev/null | grep -q "$name" ; then pass "man -l $page renders" ; else fail "man -l $page renders" "no output naming $name" ; fi
     done

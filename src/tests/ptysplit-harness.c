@@ -758,6 +758,36 @@ hhead *h_head (char const *sock, char const *const *opts, char const *const *env
   return h ;
 }
 
+ /*
+    argv as a session leader on an outer terminal of rows x cols (its
+    stdin and stdout), stderr a pipe: for a client such as ptyattach.
+ */
+hhead *h_onterm (char const *const *argv, char const *const *env, unsigned int flags, unsigned int rows, unsigned int cols)
+{
+  int perr[2] ;
+  hhead *h = head_new() ;
+  hproc *p ;
+  if (!h) return 0 ;
+  h->sock[0] = 0 ;
+  p = proc_new() ;
+  if (!p) return 0 ;
+  h->p = p ;
+  if (!outer_open(h, rows, cols, flags) || !pipe_cloexec(perr)) return 0 ;
+  p->pid = fork() ;
+  if (p->pid < 0) { FAIL("harness: unable to fork: ", strerror(errno)) ; p->done = 1 ; return 0 ; }
+  if (!p->pid)
+  {
+    int src[3] = { h->client, h->client, perr[1] } ;
+    child_signals() ;
+    child_fds(src, 3) ;
+    if (setsid() < 0) child_die("setsid") ;
+    if (ioctl(0, TIOCSCTTY, 0) < 0) child_die("TIOCSCTTY") ;
+    child_exec(argv, env, flags & H_NOBODY) ;
+  }
+  fd_close(perr[1]) ; p->err = perr[0] ; ndelay_on(p->err) ;
+  return h ;
+}
+
  /* A copy of a binary in the test's directory, for users who cannot reach the tree. */
 char const *h_copybin (char const *name)
 {

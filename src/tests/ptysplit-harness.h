@@ -109,6 +109,7 @@ extern int h_eof (hproc *, unsigned int) ;
 extern hproc *h_spawn (char const *const *, char const *const *, unsigned int) ;
 extern hproc *h_ptyexec (char const *, char const *const *, char const *const *, char const *const *, unsigned int) ;
 extern hhead *h_head (char const *, char const *const *, char const *const *, unsigned int, unsigned int, unsigned int) ;
+extern hhead *h_onterm (char const *const *, char const *const *, unsigned int, unsigned int, unsigned int) ;
 extern int h_nobody (uid_t *, gid_t *) ;
 extern char const *h_copybin (char const *) ;
 extern int h_fastpin (pid_t) ;

@@ -2030,6 +2030,509 @@ static int t_stalled_viewer_n_program_ends (void)
 }
 
 
+ /*
+    ptyattach, the viewer. Tests marked FAKE-HEAD talk to a minimal
+    listener here that speaks the viewer protocol, to see exactly which
+    frames ptyattach sends and how it takes what a head may do (hang up,
+    flood, send junk); the others, and src/tests/viewers.sh, use the real
+    ptyhead.
+ */
+
+static char const *const attach_env[] = { "TERM=xterm-test", 0 } ;
+
+static hproc *attach_spawn (char const *const *opts, unsigned int flags)
+{
+  char const *argv[16] ;
+  unsigned int n = 0 ;
+  char const *a = flags & H_NOBODY ? h_copybin("ptyattach") : "./ptyattach" ;
+  if (!a) return 0 ;
+  argv[n++] = a ;
+  if (opts) for (; *opts && n < 14 ; opts++) argv[n++] = *opts ;
+  argv[n++] = sock ;
+  argv[n] = 0 ;
+  return h_spawn(argv, attach_env, flags) ;
+}
+
+ /* ptyattach opts... sock on an outer terminal of 30x90. */
+static hhead *attach_onterm (char const *const *opts)
+{
+  char const *argv[16] ;
+  unsigned int n = 0 ;
+  argv[n++] = "./ptyattach" ;
+  if (opts) for (; *opts && n < 14 ; opts++) argv[n++] = *opts ;
+  argv[n++] = sock ;
+  argv[n] = 0 ;
+  return h_onterm(argv, attach_env, 0, 30, 90) ;
+}
+
+static int attach_fails (hproc *p, char const *want, char const *what)
+{
+  if (!p || !exits(p, 111, what)) return 0 ;
+  return has(&p->errs, want, what) ;
+}
+
+static char const *sockmsg (char const *before, char const *after)
+{
+  static stralloc sa = STRALLOC_ZERO ;
+  sa.len = 0 ;
+  if (!stralloc_cats(&sa, before) || !stralloc_cats(&sa, sock) || !stralloc_cats(&sa, after) || !stralloc_0(&sa)) return "(out of memory)" ;
+  return sa.s ;
+}
+
+static int t_attach_usage (void)
+{
+  char const *u = "ptyattach: usage: " ;
+  char const *c1[] = { "./ptyattach", 0 } ;
+  char const *c2[] = { "./ptyattach", "-Z", sock, 0 } ;
+  char const *c3[] = { "./ptyattach", sock, "extra", 0 } ;
+  char const *c4[] = { "./ptyattach", "-t", 0 } ;
+  char const *c5[] = { "./ptyattach", "-t", "12x", sock, 0 } ;
+  char const *c6[] = { "./ptyattach", "-e", "ab", sock, 0 } ;
+  char const *c7[] = { "./ptyattach", "-e", "^1", sock, 0 } ;
+  char const *c8[] = { "./ptyattach", "-u", "abc", sock, 0 } ;
+  char const *c9[] = { "./ptyattach", "-v", "x", sock, 0 } ;
+  char const *c10[] = { "./ptyattach", "-p", "-s", sock, 0 } ;
+  char const *c11[] = { "./ptyattach", "", 0 } ;
+  return usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u)
+    && usage_case(c5, "ptyattach: fatal: invalid -t: 12x: expected ")
+    && usage_case(c6, "ptyattach: fatal: invalid -e: ab: expected ")
+    && usage_case(c7, "ptyattach: fatal: invalid -e: ^1: expected ")
+    && usage_case(c8, "ptyattach: fatal: invalid -u: abc: expected ")
+    && usage_case(c9, "ptyattach: fatal: invalid -v: x: expected ")
+    && usage_case(c10, "ptyattach: fatal: -p and -s")
+    && usage_case(c11, "ptyattach: fatal: empty socket path") ;
+}
+
+static int t_attach_no_head (void)
+{
+  return attach_fails(attach_spawn(0, 0), sockmsg("unable to connect to a head at ", ": "), "ptyattach without a head") ;
+}
+
+static int t_attach_wait_timeout (void)
+{
+  char const *opts[] = { "-t", "300", 0 } ;
+  tain start ;
+  unsigned int ms ;
+  h_start(&start) ;
+  if (!attach_fails(attach_spawn(opts, 0), sockmsg("unable to connect to a head at ", " within 300 ms"), "ptyattach -t 300 without a head")) return 0 ;
+  ms = h_since(&start) ;
+  if (ms < 250) return FAIL("ptyattach -t 300 gave up after ", h_u(ms), " ms") ;
+  return 1 ;
+}
+
+ /* ptyattach -s: the status line of a head with no program, then 0. */
+static int attach_status_down (hproc *p, char const *what)
+{
+  if (!p || !exits(p, 0, what)) return 0 ;
+  if (!h_expect(&p->outs, 0, " viewers, 0 bytes dropped\n", H_LONG) || strncmp(p->outs.s, "down ", 5))
+    return FAIL(what, ": expected \"down N seconds, 0 viewers, 0 bytes dropped\", got ", h_show(&p->outs, 0)) ;
+  return 1 ;
+}
+
+static int t_attach_wait_appears (void)
+{
+  char const *opts[] = { "-t", "3000", "-s", 0 } ;
+  hproc *p = attach_spawn(opts, H_OUTPIPE) ;
+  if (!p) return 0 ;
+  h_sleep(500) ;
+  if (p->done) return FAIL("ptyattach -t 3000 gave up before the head appeared: ", h_status(p), "; stderr: ", h_show(&p->errs, 0)) ;
+  if (!h_head(sock, 0, headenv, 0, 37, 101)) return 0 ;
+  return attach_status_down(p, "ptyattach -t 3000 -s when the head appears") ;
+}
+
+ /* Refused by the real head: its reason, word for word. */
+static int t_attach_not_authorized (void)
+{
+  char const *hopts[] = { "-m", "0666", 0 } ;
+  hhead *h ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  if (chmod(h_dir, 0755) < 0) return FAIL("harness: unable to chmod ", h_dir) ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  return attach_fails(attach_spawn(0, H_NOBODY), sockmsg("ptyattach: fatal: head at ", " refused: not authorized"), "ptyattach as nobody on a root head") ;
+}
+
+static int t_attach_head_nobody_refused (void)
+{
+  hhead *h ;
+  uid_t uid ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  h = nobody_head(&uid) ;
+  if (!h) return 0 ;
+  if (!attach_fails(attach_spawn(0, 0), sockmsg("ptyattach: fatal: refusing head at ", ": it runs as uid "), "ptyattach as root with a head run by nobody")) return 0 ;
+  return hasnot(h->screen, 0, "refusing a client", "the head's warnings (ptyattach must not even send its request)") ;
+}
+
+ /* -u: ptyattach accepts a head run by that uid, and gets its status. */
+static int t_attach_head_nobody_allowed (void)
+{
+  char uidfmt[UID_FMT] ;
+  char const *opts[] = { "-s", "-u", uidfmt, 0 } ;
+  hhead *h ;
+  uid_t uid ;
+  int r = root_only() ;
+  if (r <= 0) return r ;
+  h = nobody_head(&uid) ;
+  if (!h) return 0 ;
+  uidfmt[uid_fmt(uidfmt, uid)] = 0 ;
+  return attach_status_down(attach_spawn(opts, H_OUTPIPE), "ptyattach -s -u with a head run by nobody") ;
+}
+
+
+ /* FAKE-HEAD: a listener that answers one viewer, in the harness */
+
+typedef struct fakeview_s fakeview, *fakeview_ref ;
+struct fakeview_s
+{
+  int l ;
+  int c ;
+  ptysplit_request req ;
+  stralloc in ;                           /* what the viewer sent after its request */
+} ;
+
+static int fakeview_listen (fakeview *f)
+{
+  stralloc z = STRALLOC_ZERO ;
+  f->c = -1 ;
+  f->in = z ;
+  f->l = fake_listen() ;
+  return f->l >= 0 ;
+}
+
+static void fakeview_close (fakeview *f)
+{
+  if (f->c >= 0) fd_close(f->c) ;
+  if (f->l >= 0) fd_close(f->l) ;
+  f->c = f->l = -1 ;
+  stralloc_free(&f->in) ;
+}
+
+ /* Reads what the viewer sent, for up to ms. 0 on error; the viewer's EOF is not one. */
+static int fakeview_read (fakeview *f, unsigned int ms)
+{
+  tain d ;
+  h_deadline(&d, ms) ;
+  for (;;)
+  {
+    char buf[4096] ;
+    iopause_fd x = { .fd = f->c, .events = IOPAUSE_READ, .revents = 0 } ;
+    ssize_t r ;
+    h_pump(0) ;
+    if (iopause_g(&x, 1, &d) <= 0) return 1 ;
+    r = fd_read(f->c, buf, sizeof(buf)) ;
+    if (r < 0 && error_isagain(errno)) continue ;
+    if (r <= 0) return 1 ;
+    if (!stralloc_catb(&f->in, buf, r)) return FAIL("harness: out of memory") ;
+  }
+}
+
+ /* Accepts the viewer and reads its request; what follows it stays in f->in. */
+static int fakeview_accept (fakeview *f)
+{
+  tain d ;
+  h_deadline(&d, H_LONG) ;
+  while (f->c < 0)
+  {
+    iopause_fd x = { .fd = f->l, .events = IOPAUSE_READ, .revents = 0 } ;
+    h_pump(0) ;
+    if (iopause_g(&x, 1, &d) <= 0) return FAIL("no viewer connected to the fake head within 5 s") ;
+    f->c = ipc_accept_nbcoe(f->l, 0, 0, 0) ;
+    if (f->c < 0 && !error_isagain(errno)) return FAIL("harness: unable to accept: ", strerror(errno)) ;
+  }
+  while (!h_expired(&d))
+  {
+    size_t end = 1, used ;
+    if (!fakeview_read(f, 20)) return 0 ;
+    for (; end <= f->in.len ; end++)
+    {
+      int r = ptysplit_request_parse(f->in.s, end, &f->req, &used) ;
+      if (r == PTYSPLIT_PARSE_COMPLETE)
+      {
+        memmove(f->in.s, f->in.s + end, f->in.len - end) ;
+        f->in.len -= end ;
+        return 1 ;
+      }
+      if (r != PTYSPLIT_PARSE_PARTIAL) return FAIL("the viewer's request does not parse: ", h_show(&f->in, 0)) ;
+    }
+  }
+  return FAIL("no complete request from the viewer within 5 s: ", h_show(&f->in, 0)) ;
+}
+
+static int fakeview_send (fakeview *f, char const *s, size_t len)
+{
+  if (fd_write(f->c, s, len) != (ssize_t)len) return FAIL("harness: unable to write to the viewer: ", strerror(errno)) ;
+  return 1 ;
+}
+
+static int fakeview_answer (fakeview *f, char const *stream)
+{
+  char ans[PTYSPLIT_ANSWER_MAX] ;
+  size_t len = ptysplit_answer_pack_accept(ans, 24, 80, 0, 0, "xterm-fake") ;
+  if (ndelay_off(f->c) < 0) return FAIL("harness: unable to make a socket blocking") ;
+  return fakeview_send(f, ans, len) && fakeview_send(f, stream, strlen(stream)) ;
+}
+
+ /* The frames the viewer sent so far, as text: K"..." and W<rows>x<cols>, or 0 if one is bad. */
+static char const *fakeview_frames (fakeview *f, stralloc *out)
+{
+  size_t pos = 0 ;
+  out->len = 0 ;
+  while (pos < f->in.len)
+  {
+    ptysplit_frame fr ;
+    size_t used ;
+    int r = ptysplit_frame_parse(f->in.s + pos, f->in.len - pos, &fr, &used) ;
+    if (r == PTYSPLIT_PARSE_PARTIAL) break ;
+    if (r != PTYSPLIT_PARSE_COMPLETE) return 0 ;
+    if (fr.tag == 'K')
+    {
+      stralloc_cats(out, "K") ;
+      stralloc_cats(out, h_showb(fr.data, fr.len)) ;
+    }
+    else
+    {
+      stralloc_cats(out, "W") ;
+      stralloc_cats(out, h_u(fr.rows)) ;
+      stralloc_cats(out, "x") ;
+      stralloc_cats(out, h_u(fr.cols)) ;
+    }
+    pos += used ;
+    if (pos < f->in.len) stralloc_cats(out, " ") ;
+  }
+  stralloc_0(out) ;
+  out->len-- ;
+  return out->s ;
+}
+
+ /* Until the viewer has sent frames that read as want (all of them, so far). */
+static int fakeview_expect (fakeview *f, char const *want, char const *what)
+{
+  stralloc got = STRALLOC_ZERO ;
+  tain d ;
+  int ok = 0 ;
+  h_deadline(&d, H_LONG) ;
+  for (;;)
+  {
+    char const *s ;
+    if (!fakeview_read(f, 20)) break ;
+    s = fakeview_frames(f, &got) ;
+    if (!s) { ok = FAIL(what, ": a bad frame from the viewer: ", h_show(&f->in, 0)) ; break ; }
+    if (!strcmp(s, want)) { ok = 1 ; break ; }
+    if (h_expired(&d)) { ok = FAIL(what, ": expected the frames ", want, ", got ", s) ; break ; }
+  }
+  stralloc_free(&got) ;
+  return ok ;
+}
+
+ /* FAKE-HEAD: attach, show, type, resize, detach: the terminal as it was. */
+static int attach_session (char const *const *opts, uint8_t wantflags, char const *detachkey, char const *passkey, int readonly)
+{
+  fakeview f ;
+  stralloc want = STRALLOC_ZERO ;
+  hhead *v ;
+  int ok = 0 ;
+  if (!fakeview_listen(&f)) return 0 ;
+  v = attach_onterm(opts) ;
+  if (!v || !fakeview_accept(&f)) goto end ;
+  if (f.req.flags != wantflags) { ok = FAIL("the viewer's request flags are ", h_u(f.req.flags), ", expected ", h_u(wantflags)) ; goto end ; }
+  if (!fakeview_answer(&f, "\033[mhello from the head\r\n")) goto end ;
+  if (!shows(v, 0, "hello from the head", "the viewer's terminal")) goto end ;
+  if (!h_israw(v)) goto end ;
+  if (!h_type(v, "ab\r")) goto end ;
+  if (!h_resize(v, 20, 70)) goto end ;
+  if (readonly)
+  {
+    h_sleep(300) ;
+    if (!fakeview_expect(&f, "", "a read-only viewer typed on and resized")) goto end ;
+  }
+  else
+  {
+    stralloc_cats(&want, "W30x90 K\"ab\\r\" W20x70") ;
+    stralloc_0(&want) ;
+    if (!fakeview_expect(&f, want.s, "the viewer's size, keys and new size")) goto end ;
+  }
+  if (passkey)
+  {
+    if (!h_type(v, passkey)) goto end ;
+    if (!readonly)
+    {
+      want.len-- ;
+      stralloc_cats(&want, " K") ;
+      stralloc_cats(&want, h_showb(passkey, strlen(passkey))) ;
+      stralloc_0(&want) ;
+      if (!fakeview_expect(&f, want.s, "a key that is not the detach character")) goto end ;
+    }
+  }
+  if (!h_type(v, "x") || !h_type(v, detachkey) || !h_type(v, "y")) goto end ;
+  if (!exits(v->p, 0, "ptyattach after the detach character")) goto end ;
+  if (!h_restored(v, 0)) goto end ;
+  if (!readonly)
+  {
+    want.len-- ;
+    stralloc_cats(&want, " K\"x\"") ;
+    stralloc_0(&want) ;
+    if (!fakeview_expect(&f, want.s, "the keys up to the detach character, and not it")) goto end ;
+  }
+  else if (!fakeview_expect(&f, "", "a read-only viewer typed")) goto end ;
+  ok = shows(v, 0, "[detached]", "the viewer's terminal after the detach") ;
+ end:
+  stralloc_free(&want) ;
+  fakeview_close(&f) ;
+  return ok ;
+}
+
+static int t_attach_detach (void)
+{
+  return attach_session(0, PTYSPLIT_REQUEST_VIEW, "\034", 0, 0) ;
+}
+
+static int t_attach_detach_e (void)
+{
+  char const *opts[] = { "-e", "^a", 0 } ;
+  return attach_session(opts, PTYSPLIT_REQUEST_VIEW, "\001", "\034", 0) ;
+}
+
+static int t_attach_detach_e_literal (void)
+{
+  char const *opts[] = { "-e", "q", 0 } ;
+  return attach_session(opts, PTYSPLIT_REQUEST_VIEW, "q", "\034", 0) ;
+}
+
+static int t_attach_readonly (void)
+{
+  char const *opts[] = { "-r", 0 } ;
+  return attach_session(opts, PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_READONLY, "\034", 0, 1) ;
+}
+
+ /* FAKE-HEAD: the head goes: its last words shown, 111, the terminal as it was. -E: ^\ is a key. */
+static int t_attach_head_gone (void)
+{
+  char const *opts[] = { "-E", 0 } ;
+  fakeview f ;
+  hhead *v ;
+  int ok = 0 ;
+  if (!fakeview_listen(&f)) return 0 ;
+  v = attach_onterm(opts) ;
+  if (!v || !fakeview_accept(&f)) goto end ;
+  if (!fakeview_answer(&f, "first\r\n")) goto end ;
+  if (!shows(v, 0, "first", "the viewer's terminal")) goto end ;
+  if (!h_type(v, "\034")) goto end ;
+  if (!fakeview_expect(&f, "W30x90 K\"\\x1c\"", "-E: ^\\ as a key")) goto end ;
+  if (!fakeview_send(&f, "last words\r\n", 12)) goto end ;
+  fd_close(f.c) ; f.c = -1 ;
+  if (!exits(v->p, 111, "ptyattach whose head went away")) goto end ;
+  if (!shows(v, 0, "last words", "the viewer's terminal")) goto end ;
+  if (!has(&v->p->errs, sockmsg("ptyattach: fatal: head at ", " went away"), "ptyattach's message")) goto end ;
+  ok = h_restored(v, 0) ;
+ end:
+  fakeview_close(&f) ;
+  return ok ;
+}
+
+ /* FAKE-HEAD: a stalled terminal (nobody reads it) never stops the detach key. */
+static int t_attach_stalled_terminal (void)
+{
+  static char flood[65536] ;
+  fakeview f ;
+  hhead *v ;
+  unsigned int i = 0 ;
+  int ok = 0 ;
+  memset(flood, 'z', sizeof(flood)) ;
+  if (!fakeview_listen(&f)) return 0 ;
+  v = attach_onterm(0) ;
+  if (!v || !fakeview_accept(&f)) goto end ;
+  if (!fakeview_answer(&f, "")) goto end ;
+  v->paused = 1 ;
+  if (ndelay_on(f.c) < 0) goto end ;
+  for (; i < 64 ; i++) if (fd_write(f.c, flood, sizeof(flood)) < 0) break ;
+  h_sleep(300) ;
+  if (v->p->done) { ok = FAIL("ptyattach died while its terminal stalled: ", h_status(v->p), "; ", h_show(&v->p->errs, 0)) ; goto end ; }
+  if (!h_type(v, "\034")) goto end ;
+  if (!exits(v->p, 0, "ptyattach detached while its terminal does not read")) goto end ;
+  v->paused = 0 ;
+  ok = h_restored(v, 0) ;
+ end:
+  fakeview_close(&f) ;
+  return ok ;
+}
+
+ /* FAKE-HEAD: SIGTERM: the terminal as it was, then death by SIGTERM. */
+static int t_attach_sigterm (void)
+{
+  fakeview f ;
+  hhead *v ;
+  int ok = 0 ;
+  if (!fakeview_listen(&f)) return 0 ;
+  v = attach_onterm(0) ;
+  if (!v || !fakeview_accept(&f)) goto end ;
+  if (!fakeview_answer(&f, "up\r\n")) goto end ;
+  if (!shows(v, 0, "up", "the viewer's terminal") || !h_israw(v)) goto end ;
+  kill(v->p->pid, SIGTERM) ;
+  if (!h_wait(v->p, H_LONG)) { ok = FAIL("ptyattach still runs 5 s after SIGTERM") ; goto end ; }
+  if (h_signalled(v->p) != SIGTERM) { ok = FAIL("ptyattach after SIGTERM: expected death by SIGTERM, got ", h_status(v->p)) ; goto end ; }
+  ok = h_restored(v, 0) ;
+ end:
+  fakeview_close(&f) ;
+  return ok ;
+}
+
+ /* FAKE-HEAD: no terminal: keys from a pipe, no size; its EOF stops nothing. */
+static int t_attach_stdin_eof (void)
+{
+  fakeview f ;
+  hproc *p ;
+  int ok = 0 ;
+  if (!fakeview_listen(&f)) return 0 ;
+  p = attach_spawn(0, H_INPIPE | H_OUTPIPE) ;
+  if (!p || !fakeview_accept(&f)) goto end ;
+  if (!fakeview_answer(&f, "before\n")) goto end ;
+  if (fd_write(p->in, "reload\n", 7) != 7) { ok = FAIL("harness: unable to write to ptyattach's stdin") ; goto end ; }
+  fd_close(p->in) ; p->in = -1 ;
+  if (!fakeview_expect(&f, "K\"reload\\n\"", "keys from a pipe, and no size")) goto end ;
+  if (!fakeview_send(&f, "after\n", 6)) goto end ;
+  if (!h_expect(&p->outs, 0, "before\nafter\n", H_LONG)) { ok = FAIL("output after stdin's EOF: expected it on stdout, got ", h_show(&p->outs, 0)) ; goto end ; }
+  if (p->done) { ok = FAIL("ptyattach stopped at its stdin's EOF: ", h_status(p)) ; goto end ; }
+  fd_close(f.c) ; f.c = -1 ;
+  ok = exits(p, 111, "ptyattach whose head went away") ;
+ end:
+  fakeview_close(&f) ;
+  return ok ;
+}
+
+ /* FAKE-HEAD: -p and -s: the head's text on stdout, then 0; no size, no keys. */
+static int attach_text (char const *opt, uint8_t wantflags)
+{
+  char const *opts[] = { opt, 0 } ;
+  fakeview f ;
+  hproc *p ;
+  int ok = 0 ;
+  if (!fakeview_listen(&f)) return 0 ;
+  p = attach_spawn(opts, H_OUTPIPE | H_INPIPE) ;
+  if (!p || !fakeview_accept(&f)) goto end ;
+  if (f.req.flags != wantflags) { ok = FAIL("the request flags are ", h_u(f.req.flags), ", expected ", h_u(wantflags)) ; goto end ; }
+  if (!fakeview_answer(&f, "line one\nline two\n")) goto end ;
+  fd_close(f.c) ; f.c = -1 ;
+  if (!exits(p, 0, opt)) goto end ;
+  if (p->outs.len != 18 || memcmp(p->outs.s, "line one\nline two\n", 18)) { ok = FAIL(opt, ": expected the head's text on stdout, got ", h_show(&p->outs, 0)) ; goto end ; }
+  ok = 1 ;
+ end:
+  fakeview_close(&f) ;
+  return ok ;
+}
+
+static int t_attach_print (void)
+{
+  return attach_text("-p", PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_PRINT) ;
+}
+
+static int t_attach_status (void)
+{
+  return attach_text("-s", PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_STATUS) ;
+}
+
+
  /* the run */
 
 typedef struct test_s test, *test_ref ;
@@ -2125,6 +2628,23 @@ static test const tests[] =
   { .name = "stalled-viewer-backpressure", .f = &t_stalled_viewer },
   { .name = "stalled-viewer-drop-n", .f = &t_stalled_viewer_n },
   { .name = "stalled-viewer-drop-n-program-ends", .f = &t_stalled_viewer_n_program_ends },
+  { .name = "attach-usage", .f = &t_attach_usage },
+  { .name = "attach-no-head", .f = &t_attach_no_head },
+  { .name = "attach-wait-timeout", .f = &t_attach_wait_timeout },
+  { .name = "attach-wait-for-head", .f = &t_attach_wait_appears },
+  { .name = "attach-nobody-not-authorized", .f = &t_attach_not_authorized },
+  { .name = "attach-head-nobody-refused", .f = &t_attach_head_nobody_refused },
+  { .name = "attach-head-nobody-allowed-u", .f = &t_attach_head_nobody_allowed },
+  { .name = "attach-detach-restores", .f = &t_attach_detach },
+  { .name = "attach-detach-e-caret", .f = &t_attach_detach_e },
+  { .name = "attach-detach-e-literal", .f = &t_attach_detach_e_literal },
+  { .name = "attach-readonly-r", .f = &t_attach_readonly },
+  { .name = "attach-head-gone-E", .f = &t_attach_head_gone },
+  { .name = "attach-stalled-terminal", .f = &t_attach_stalled_terminal },
+  { .name = "attach-sigterm-restores", .f = &t_attach_sigterm },
+  { .name = "attach-stdin-eof-keeps-showing", .f = &t_attach_stdin_eof },
+  { .name = "attach-print-p", .f = &t_attach_print },
+  { .name = "attach-status-s", .f = &t_attach_status },
   { .name = 0, .f = 0 }
 } ;
 
@@ -2134,7 +2654,7 @@ int main (int argc, char const *const *argv)
   int failed = 0 ;
   PROG = "ptysplit-tests" ;
   h_init() ;
-  if (access("./ptyexec", X_OK) < 0 || access("./ptyhead", X_OK) < 0 || access("./ptysplit-probe", X_OK) < 0)
+  if (access("./ptyexec", X_OK) < 0 || access("./ptyhead", X_OK) < 0 || access("./ptyattach", X_OK) < 0 || access("./ptysplit-probe", X_OK) < 0)
     strerr_dief1x(100, "run from the top of the tree, after make and make tests") ;
   for (; t->name ; t++)
   {

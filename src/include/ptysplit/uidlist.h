@@ -22,4 +22,7 @@ extern int ptysplit_uidlist_add (ptysplit_uidlist *, char const *) ;
  /* 1 if uid is root, the caller's euid, or in the list. */
 extern int ptysplit_uidlist_allows (ptysplit_uidlist const *, uid_t) ;
 
+ /* The same for the peer of a UNIX socket: 1 allowed, 0 not (*uid says who), -1 error. */
+extern int ptysplit_uidlist_allowspeer (ptysplit_uidlist const *, int, uid_t *) ;
+
 #endif
