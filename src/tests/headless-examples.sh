@@ -46,11 +46,12 @@ fi
 test -x ./ptyattach || { skip "headless examples" "ptyattach is not built" ; exit 0 ; }
 nogroup=$(id -gn nobody)
 
-mkdir -p "$dir/bin" "$dir/run" "$dir/log" || exit 111
+mkdir -p "$dir/bin" "$dir/run" "$dir/log" "$dir/home" || exit 111
 cp "$top/ptyexec" "$top/ptyhead" "$top/ptyattach" "$dir/bin/" || exit 111
 cat > "$dir/bin/rtorrent" <<'EOF'
 #!/bin/sh
 echo "rtorrent stand-in $$ as $(id -un)"
+echo "rtorrent stand-in started" 1>&2
 while IFS= read -r l ; do echo "got:$l" ; done
 EOF
 chmod 0755 "$dir/bin" "$dir/bin/"*
@@ -61,40 +62,41 @@ export PATH
 site () {
   mkdir -p "$2" && cp -R "$top/doc/examples/$1/." "$2/" || return 1
   find "$2" -type f -name run | while read -r f ; do
-    sed -i -e "s|/run/|$dir/run/|g" -e "s|/var/log/|$dir/log/|g" \
-      -e "s|rtorrentlog|nobody|g" -e "s|-o rtorrent -g rtorrent|-o nobody -g $nogroup|" \
-      -e "s|-u rtorrent |-u nobody |" -e "s|s6-setuidgid rtorrent\$|s6-setuidgid nobody|" \
-      -e "s|-u 105 |-u $nobody |" "$f" || return 1
+    sed -i -e "s|/run/|$dir/run/|g" -e "s|/var/log/|$dir/log/|g" -e "s|/home/rtorrent|$dir/home|g" \
+      -e "s|rtorrentlog|nobody|g" -e "s|-o rtorrent |-o nobody |" \
+      -e "s|-u rtorrent |-u nobody |" -e "s|s6-setuidgid rtorrent\$|s6-setuidgid nobody|" "$f" || return 1
   done
 }
 pty=$dir/run/rtorrent/pty
-attached () { timeout 10 ptyattach -p "$1" 2>/dev/null | grep -q -- "$2" ; }
+# The head runs as nobody: ptyattach runs as nobody too (root's would
+# refuse a head of another uid without -u).
+attached () { timeout 10 s6-setuidgid nobody ptyattach -p "$1" 2>/dev/null | grep -q -- "$2" ; }
 
 # check NAME SOCKET LOGFILE: the set runs, a viewer types, the log has it.
 check () {
   if until_true attached "$2" "rtorrent stand-in .* as nobody" ; then
     pass "$1: the program runs as nobody on the headless head, no screen, no tmux"
   else
-    fail "$1: the program runs as nobody on the headless head, no screen, no tmux" "$(timeout 10 ptyattach -p "$2" 2>&1 | tail -n 2)"
+    fail "$1: the program runs as nobody on the headless head, no screen, no tmux" "$(timeout 10 s6-setuidgid nobody ptyattach -p "$2" 2>&1 | tail -n 2)"
     return
   fi
-  status=$(timeout 10 ptyattach -s "$2")
+  status=$(timeout 10 s6-setuidgid nobody ptyattach -s "$2")
   if printf '%s\n' "$status" | grep -q "^up (pid [0-9]*) [0-9]* seconds, program " ; then
     pass "$1: ptyattach -s says it is up"
   else
     fail "$1: ptyattach -s says it is up" "$status"
   fi
-  printf 'typed-%s\n' "$1" | timeout 10 ptyattach -E "$2" > /dev/null 2>&1 &
+  printf 'typed-%s\n' "$1" | timeout 10 s6-setuidgid nobody ptyattach -E "$2" > /dev/null 2>&1 &
   if until_true attached "$2" "got:typed-$1" ; then
     pass "$1: a viewer with no terminal types into the program"
   else
-    fail "$1: a viewer with no terminal types into the program" "$(timeout 10 ptyattach -p "$2" 2>&1 | tail -n 2)"
+    fail "$1: a viewer with no terminal types into the program" "$(timeout 10 s6-setuidgid nobody ptyattach -p "$2" 2>&1 | tail -n 2)"
   fi
   if test -n "$3" ; then
-    if until_true grep -q "got:typed-$1" "$3" ; then
-      pass "$1: the logger has the program's text"
+    if until_true grep -q "rtorrent stand-in started" "$3" ; then
+      pass "$1: the logger has the program's stderr"
     else
-      fail "$1: the logger has the program's text" "$(tail -n 2 "$3" 2>&1)"
+      fail "$1: the logger has the program's stderr" "$(tail -n 2 "$3" 2>&1)"
     fi
   fi
 }
@@ -105,7 +107,7 @@ if command -v s6-svscan >/dev/null 2>&1 && command -v execlineb >/dev/null 2>&1 
   site s6/rtorrent "$dir/scan/rtorrent" && site s6/rtorrent-headless "$dir/scan/rtorrent-headless" || exit 111
   s6-svscan "$dir/scan" > "$dir/svscan.log" 2>&1 < /dev/null &
   svscan=$!
-  if s6-svwait -U -t 10000 "$dir/scan/rtorrent-headless" ; then
+  if until_true s6-svok "$dir/scan/rtorrent-headless" && s6-svwait -U -t 10000 "$dir/scan/rtorrent-headless" ; then
     pass "s6 example: the headless head is ready (notification-fd)"
   else
     fail "s6 example: the headless head is ready (notification-fd)" "$(cat "$dir/svscan.log")"
