@@ -2533,6 +2533,39 @@ static int t_attach_status (void)
 }
 
 
+ /* The head, not ptyattach, enforces READONLY: a viewer that asks for
+    it and sends keys and a size anyway changes nothing; a read-write
+    viewer's keys and size reach the program. */
+static int view_send (int fd, uint8_t flags, char const *keys, unsigned int rows, unsigned int cols)
+{
+  char buf[PTYSPLIT_REQUEST_MAX + 2 * PTYSPLIT_FRAME_MAX] ;
+  size_t len = ptysplit_request_pack_flags(buf, getpid(), "rawviewer", flags) ;
+  len += ptysplit_frame_pack_size(buf + len, rows, cols, 0, 0) ;
+  len += ptysplit_frame_pack_keys(buf + len, keys, strlen(keys)) ;
+  if (fd < 0) return 0 ;
+  if (fd_write(fd, buf, len) != (ssize_t)len) return FAIL("harness: unable to write to the head: ", strerror(errno)) ;
+  return 1 ;
+}
+
+static int t_view_readonly_enforced (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  int ro, rw ;
+  size_t from ;
+  if (!session(&h, &p, 0, 0, "echo", "vro", &r)) return 0 ;
+  from = h->screen->len ;
+  ro = h_connect(sock) ;
+  if (!view_send(ro, PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_READONLY, "rokeys\r", 11, 22)) return 0 ;
+  h_sleep(300) ;
+  rw = h_connect(sock) ;
+  if (!view_send(rw, PTYSPLIT_REQUEST_VIEW, "rwkeys\r", 13, 44)) return 0 ;
+  if (!shows(h, from, "GOT rwkeys", "a read-write viewer's keys") || !shows(h, from, "WINCH 13 44", "a read-write viewer's size")) return 0 ;
+  if (!hasnot(h->screen, from, "GOT rokeys", "a READONLY viewer's keys") || !hasnot(h->screen, from, "WINCH 11 22", "a READONLY viewer's size")) return 0 ;
+  fd_close(ro) ; fd_close(rw) ;
+  return quit(h, p) ;
+}
+
+
  /* the run */
 
 typedef struct test_s test, *test_ref ;
@@ -2645,6 +2678,7 @@ static test const tests[] =
   { .name = "attach-stdin-eof-keeps-showing", .f = &t_attach_stdin_eof },
   { .name = "attach-print-p", .f = &t_attach_print },
   { .name = "attach-status-s", .f = &t_attach_status },
+  { .name = "view-readonly-enforced", .f = &t_view_readonly_enforced },
   { .name = 0, .f = 0 }
 } ;
 

@@ -321,6 +321,34 @@ else
   fail "viewers 4: the head killed with -F: a new head adopts" "$(tail -n 5 "$dir/head.err" | tr '\n' '|')"
 fi
 
+# 6. A head with a terminal (tmux) is one more viewer: both screens
+# show the program, and the latest to type gives its size.
+mkdir "$dir/t"
+$tmux new-session -d -s thead -x 100 -y 30 "exec $bin/ptyhead $dir/t.sock"
+until_true test -S "$dir/t.sock"
+setsid "$bin/ptyexec" -t 5000 "$dir/t.sock" python3 "$dir/prog.py" "$dir/t" < /dev/null > /dev/null 2>&1 &
+tprog=$!
+pids="$pids $tprog"
+tsize () { test "$(stty -F "$(cat "$dir/t/prog.tty")" size 2>/dev/null)" = "$1" ; }
+if until_true shows thead "ready $tprog" && until_true tsize "30 100" ; then
+  $tmux new-session -d -s tview -x 80 -y 24 "exec $bin/ptyattach $dir/t.sock"
+  until_true shows tview "ready $tprog"
+  $tmux send-keys -t tview "via-viewer" Enter
+  if until_true shows thead "got:via-viewer" && until_true shows tview "got:via-viewer" && until_true tsize "24 80" ; then
+    pass "viewers 6: a head in a terminal serves a viewer: both show the program, the viewer's keys and size apply"
+  else
+    fail "viewers 6: a head in a terminal serves a viewer: both show the program, the viewer's keys and size apply" "head: $(oneline thead); size $(stty -F "$(cat "$dir/t/prog.tty")" size)"
+  fi
+  $tmux send-keys -t thead "via-head" Enter
+  if until_true shows tview "got:via-head" && until_true tsize "30 100" ; then
+    pass "viewers 6: the head's own terminal counts as a viewer: typing there brings its size back"
+  else
+    fail "viewers 6: the head's own terminal counts as a viewer: typing there brings its size back" "size $(stty -F "$(cat "$dir/t/prog.tty")" size)"
+  fi
+else
+  fail "viewers 6: a head in a terminal" "$(oneline thead)"
+fi
+
 # 5. Refusals by uid, both ways.
 if ! nobody=$(id -u nobody 2>/dev/null) || test "$(id -u)" -ne 0 ; then
   skip "viewers 5: refusals by uid" "needs root and a nobody user"
