@@ -120,11 +120,44 @@ void proxy_reset (void)
   inq.p = inq.n = 0 ;
 }
 
+ /* The head's own words on its terminal, in line with the program's
+    output; never on a stdout that is not a terminal. */
+static void terminal_say (char const *s)
+{
+  if (term.istty) cbuffer_puts(&outq, s) ;
+}
+
+ /* An idle head says what it waits for, on one line that the next
+    session clears. */
+static void waiting_show (void)
+{
+  if (verbosity < 1 || sess.state != SESSION_IDLE) return ;
+  terminal_say("ptyhead: waiting for a program on ") ;
+  terminal_say(sockpath) ;
+}
+
+ /* The waiting line goes; the terminal's title is the program's name
+    (the old title pushed, popped at the end: xterm's title stack). */
+void proxy_start (void)
+{
+  char title[PTYSPLIT_STRING_MAX + 1] ;
+  size_t i = 0 ;
+  if (!term.istty) return ;
+  for (; sess.name[i] ; i++)
+    title[i] = (unsigned char)sess.name[i] < 0x20 || sess.name[i] == 0x7f ? '?' : sess.name[i] ;
+  title[i] = 0 ;
+  if (verbosity >= 1) terminal_say("\r\033[K") ;
+  terminal_say("\033[22;0t\033]0;") ;
+  terminal_say(title) ;
+  terminal_say("\007") ;
+}
+
  /* Not painted into the next session (-r); said once the terminal reads. */
 void proxy_end (void)
 {
   dropped += cbuffer_len(&outq) ;
   outq.p = outq.n = 0 ;
+  terminal_say("\033[23;0t") ;
 }
 
 static void drop_report (void)
@@ -283,6 +316,7 @@ static void session_advance (void)
   session_end() ;
   holder_delete() ;
   if (opt.once) exit_clean() ;
+  waiting_show() ;
 }
 
 static void loop (int spfd)
@@ -436,6 +470,7 @@ int main (int argc, char const *const *argv)
   socket_create() ;
   if (verbosity >= 2) strerr_warni("listening on ", sockpath) ;
   holder_adopt() ;
+  waiting_show() ;
   if (opt.notif >= 0)
   {
     fd_write(opt.notif, "\n", 1) ;

@@ -76,6 +76,8 @@ extern void teardown (void) ;
 
  /* Everything the program writes comes through here. */
 extern void output_from_program (char const *, size_t) ;
+ /* A session starts: the terminal's title, the waiting line cleared. */
+extern void proxy_start (void) ;
  /* The keys typed for a session go. */
 extern void proxy_reset (void) ;
  /* The session ended or was replaced: its output still queued goes

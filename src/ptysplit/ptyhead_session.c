@@ -49,6 +49,7 @@ void session_start (int master, int log, char const *name, uint32_t pid)
   memcpy(sess.name, name, len + 1) ;
   ndelay_on(master) ;
   proxy_reset() ;
+  proxy_start() ;
   session_info("session started") ;
   terminal_enter() ;
 }

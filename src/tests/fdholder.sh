@@ -211,6 +211,25 @@ else
   fail "-F 100 sessions" "$bad failed, holder: $(entries) entries, head fds $before -> $after"
 fi
 
+# 5b. A stopped holder (SIGSTOP) answers nothing: each -F operation
+#     waits its 1-second deadline, then the head goes on with a warning.
+#     The wait is bounded, not avoided: a session is still served and
+#     keys still pass within a few seconds.
+kill -STOP "$holderpid"
+prog "$top/ptysplit-probe" echo stoppedholder
+ok=1
+poll_limit=40 until_true shows main:h5 "REPORT tag=stoppedholder" || ok=0
+$tmux send-keys -t main:h5 "while-stopped" Enter
+poll_limit=40 until_true shows main:h5 "GOT while-stopped" || ok=0
+kill "$progpid"
+kill -CONT "$holderpid"
+if test $ok = 1 && ! gone "$hp" ; then
+  pass "-F: a stopped holder costs the session at most its deadlines, never the session"
+else
+  fail "-F stopped holder" "screen: $(screen_of main:h5 | tail -3)"
+fi
+until_true holder_empty
+
 # 6. The holder dies mid-session: a warning, the session goes on, and
 #    the next session is still served.
 prog $counter

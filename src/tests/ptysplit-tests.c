@@ -890,23 +890,44 @@ static int t_viewer_gone_mid_output (void)
   return gone(sock, "after the head exited") ;
 }
 
-static int stopped (pid_t pid)
+ /* /proc/PID/stat from its third field (the state) on, or 0. */
+static char const *proc_stat (pid_t pid, char *buf, size_t len)
 {
   char path[32] = "/proc/" ;
-  char buf[512] ;
-  char *c ;
+  char const *c ;
   ssize_t r ;
   int fd ;
-  size_t len = 6 + pid_fmt(path + 6, pid) ;
-  memcpy(path + len, "/stat", 6) ;
+  size_t n = 6 + pid_fmt(path + 6, pid) ;
+  memcpy(path + n, "/stat", 6) ;
   fd = open_read(path) ;
   if (fd < 0) return 0 ;
-  r = fd_read(fd, buf, sizeof(buf) - 1) ;
+  r = fd_read(fd, buf, len - 1) ;
   fd_close(fd) ;
   if (r <= 0) return 0 ;
   buf[r] = 0 ;
   c = strrchr(buf, ')') ;
-  return c && c[1] == ' ' && c[2] == 'T' ;
+  return c && c[1] == ' ' ? c + 2 : 0 ;
+}
+
+static int stopped (pid_t pid)
+{
+  char buf[1024] ;
+  char const *c = proc_stat(pid, buf, sizeof(buf)) ;
+  return c && c[0] == 'T' ;
+}
+
+ /* Waits for the head to be stopped (1) or its terminal raw (0). */
+static int wait_for (hhead *h, int stop)
+{
+  tain d ;
+  h_deadline(&d, H_LONG) ;
+  while (!h_expired(&d))
+  {
+    struct termios t ;
+    if (stop ? stopped(h->p->pid) : tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) return 1 ;
+    h_pump(10) ;
+  }
+  return stop ? FAIL("ptyhead did not stop") : h_israw(h) ;
 }
 
  /* Job control (issue 14, defect 13): SIGTSTP gives the terminal back
@@ -916,36 +937,17 @@ static int t_job_control (void)
 {
   hhead *h ; hproc *p ; hreport r ;
   size_t from ;
-  tain d ;
   if (!session(&h, &p, 0, 0, "echo", "jc", &r)) return 0 ;
   if (!h_israw(h)) return 0 ;
   kill(h->p->pid, SIGTSTP) ;
-  if (!h_restored(h, H_LONG)) return 0 ;
-  h_deadline(&d, H_LONG) ;
-  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
-  if (!stopped(h->p->pid)) return FAIL("ptyhead did not stop on SIGTSTP") ;
+  if (!h_restored(h, H_LONG) || !wait_for(h, 1)) return 0 ;
   kill(h->p->pid, SIGCONT) ;
-  h_deadline(&d, H_LONG) ;
-  while (!h_expired(&d))
-  {
-    struct termios t ;
-    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
-    h_pump(10) ;
-  }
-  if (!h_israw(h)) return 0 ;
+  if (!wait_for(h, 0)) return 0 ;
   kill(h->p->pid, SIGSTOP) ;
-  h_deadline(&d, H_LONG) ;
-  while (!stopped(h->p->pid) && !h_expired(&d)) h_pump(10) ;
+  if (!wait_for(h, 1)) return 0 ;
   if (tcsetattr(h->client, TCSANOW, &h->before) < 0) return FAIL("harness: unable to tcsetattr: ", strerror(errno)) ;
   kill(h->p->pid, SIGCONT) ;
-  h_deadline(&d, H_LONG) ;
-  while (!h_expired(&d))
-  {
-    struct termios t ;
-    if (tcgetattr(h->client, &t) == 0 && !(t.c_lflag & ICANON)) break ;
-    h_pump(10) ;
-  }
-  if (!h_israw(h)) return 0 ;
+  if (!wait_for(h, 0)) return 0 ;
   from = h->screen->len ;
   if (!h_type(h, "after\r") || !shows(h, from, "GOT after", "keys after the stop")) return 0 ;
   return quit(h, p) ;
@@ -1454,24 +1456,12 @@ static int t_hostile_payloads (void)
  /* The CPU time a process has used, in clock ticks (Linux /proc). */
 static unsigned long cputicks (pid_t pid)
 {
-  char path[32] = "/proc/" ;
   char buf[1024] ;
-  char *c ;
   unsigned long u = 0, s = 0 ;
-  unsigned int field = 2 ;
-  ssize_t r ;
-  int fd ;
-  size_t len = 6 + pid_fmt(path + 6, pid) ;
-  memcpy(path + len, "/stat", 6) ;
-  fd = open_read(path) ;
-  if (fd < 0) return 0 ;
-  r = fd_read(fd, buf, sizeof(buf) - 1) ;
-  fd_close(fd) ;
-  if (r <= 0) return 0 ;
-  buf[r] = 0 ;
-  c = strrchr(buf, ')') ;
+  unsigned int field = 3 ;
+  char const *c = proc_stat(pid, buf, sizeof(buf)) ;
   if (!c) return 0 ;
-  for (c++ ; *c && field < 14 ; c++) if (*c == ' ') field++ ;
+  for (; *c && field < 14 ; c++) if (*c == ' ') field++ ;
   c += ulong_scan(c, &u) ;
   if (*c == ' ') ulong_scan(c + 1, &s) ;
   return u + s ;
@@ -1649,6 +1639,44 @@ static int t_foreign_without_fd (void)
   if (r < 0) return FAIL("garbage without an fd: the connection is still open after 5 s") ;
   if (r > 0 && ans.accepted) return FAIL("garbage without an fd was accepted") ;
   return serves(h, "aftergarbage") ;
+}
+
+ /* An idle head on a terminal says what it waits for, on a line the
+    session clears; the terminal's title is the program's name while it
+    runs, and the old one comes back after (issue 15). */
+static int t_waiting_and_title (void)
+{
+  char want[160] = "ptyhead: waiting for a program on " ;
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  memcpy(want + 34, sock, strlen(sock) + 1) ;
+  h = h_head(sock, 0, headenv, 0, 37, 101) ;
+  if (!h || !shows(h, 0, want, "an idle head")) return 0 ;
+  from = h->screen->len ;
+  p = probe(0, "echo", "wt", execenv, 0) ;
+  if (!p || !report_of(h, p, from, "wt", &r)) return 0 ;
+  if (!has(h->screen, "\r\033[K\033[22;0t\033]0;./ptysplit-probe\007", "the session's start")) return 0 ;
+  from = h->screen->len ;
+  if (!quit(h, p)) return 0 ;
+  if (!shows(h, from, "\033[23;0t", "the session's end: the old title back")) return 0 ;
+  return shows(h, from, want, "the head idle again") ;
+}
+
+ /* A warning while the terminal is raw ends with CR LF, so that the
+    next line starts at the left and does not staircase (issue 15). */
+static int t_warning_raw_crlf (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  size_t from ;
+  int s ;
+  if (!session(&h, &p, 0, 0, "echo", "crlf", &r)) return 0 ;
+  from = h->screen->len ;
+  s = h_connect(sock) ;
+  if (s < 0) return 0 ;
+  if (fd_write(s, "garbage\n", 8) != 8) { fd_close(s) ; return FAIL("harness: unable to write") ; }
+  if (!shows(h, from, "without exactly one fd\r\n", "a warning during a session")) { fd_close(s) ; return 0 ; }
+  fd_close(s) ;
+  return quit(h, p) ;
 }
 
  /* What runc --console-socket sends: "/dev/pts/ptmx" and a master. */
@@ -2644,6 +2672,8 @@ static test const tests[] =
   { .name = "handshake-many-silent-clients", .f = &t_many_silent_clients },
   { .name = "handshake-bad-requests", .f = &t_bad_requests },
   { .name = "handshake-foreign-without-fd", .f = &t_foreign_without_fd },
+  { .name = "warning-raw-crlf", .f = &t_warning_raw_crlf },
+  { .name = "waiting-line-and-title", .f = &t_waiting_and_title },
   { .name = "console-socket-client", .f = &t_console_socket },
   { .name = "fake-head-split-answer", .f = &t_fake_head_accept },
   { .name = "fake-head-resize-after-answer", .f = &t_fake_head_resize_after_answer },

@@ -405,6 +405,36 @@ static char const *test_regular_file_not_master (void)
 }
 
 
+ /* A full blocking pipe (a logger's, that the head cannot reopen): the
+    write says EAGAIN instead of waiting (issue 14, defect 1); a terminal
+    says EOPNOTSUPP, so the caller knows it cannot rely on it. If it ever
+    blocked, the suite's time limit would fail it. */
+static char const *test_write_nowait (void)
+{
+  char buf[4096] = { 0 } ;
+  struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) } ;
+  char const *why = 0 ;
+  char name[PTYSPLIT_PTYNAME_MAX] ;
+  int p[2], m ;
+  unsigned int i = 0 ;
+  if (pipe(p) < 0) return "cannot make a pipe" ;
+  for (; i < 64 ; i++)
+  {
+    ssize_t r = ptysplit_write_nowait(p[1], &v, 1) ;
+    if (r < 0) break ;
+  }
+  if (i == 64) why = "a full pipe kept taking writes" ;
+  else if (errno != EAGAIN && errno != EOPNOTSUPP) why = "a full pipe gave neither EAGAIN nor EOPNOTSUPP" ;
+  fd_close(p[0]) ; fd_close(p[1]) ;
+  if (why) return why ;
+  m = ptysplit_pty_open(name, sizeof(name)) ;
+  if (m < 0) return "cannot open a PTY" ;
+  if (ptysplit_write_nowait(m, &v, 1) >= 0 || errno != EOPNOTSUPP) why = "a terminal did not say EOPNOTSUPP" ;
+  fd_close(m) ;
+  return why ;
+}
+
+
  /* uid list */
 
 static char const *test_uidlist (void)
@@ -750,6 +780,7 @@ static test const tests[] =
   { .name = "fdpass-too-many-fds", .f = &test_fdpass_flood },
   { .name = "pty-open-and-ismaster", .f = &test_pty },
   { .name = "pty-ismaster-regular-file", .f = &test_regular_file_not_master },
+  { .name = "write-nowait", .f = &test_write_nowait },
   { .name = "uidlist", .f = &test_uidlist },
   { .name = "textlog-plain", .f = &test_textlog_plain },
   { .name = "textlog-crlf", .f = &test_textlog_crlf },
