@@ -33,7 +33,7 @@ int head_status (stralloc *sa)
   else if (!stralloc_cats(sa, "down ")) return 0 ;
   if (!cat_uint64(sa, tai_sec(tain_secp(&d))) || !stralloc_cats(sa, " seconds, ")) return 0 ;
   if (up && (!stralloc_cats(sa, "program ") || !stralloc_cats(sa, sess.name) || !stralloc_cats(sa, ", "))) return 0 ;
-  if (!cat_uint64(sa, n) || !stralloc_cats(sa, n == 1 ? " viewer" : " viewers")) return 0 ;
+  if (!cat_uint64(sa, n) || !stralloc_cats(sa, " viewers")) return 0 ;
   if (ro && (!stralloc_cats(sa, " (") || !cat_uint64(sa, ro) || !stralloc_cats(sa, " read-only)"))) return 0 ;
   if (!stralloc_cats(sa, ", ") || !cat_uint64(sa, viewers_dropped()) || !stralloc_cats(sa, " bytes dropped")) return 0 ;
   if (up && holder_parked() && !stralloc_cats(sa, ", parked")) return 0 ;
