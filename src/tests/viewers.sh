@@ -349,6 +349,32 @@ else
   fail "viewers 6: a head in a terminal" "$(oneline thead)"
 fi
 
+# 7. A new viewer gets a real repaint: less, which redraws only when its
+# size really changes, redraws for a read-only viewer that changes no
+# size (the head shrinks it a column, then gives the size back later).
+if command -v less >/dev/null 2>&1 ; then
+  seq 1 1000 | sed 's/^/less line /' > "$dir/less.txt"
+  $tmux new-window -d -t keep "exec $bin/ptyhead -H -s 24x80 $dir/l.sock"
+  until_true test -S "$dir/l.sock"
+  setsid "$bin/ptyexec" -t 5000 "$dir/l.sock" env TERM=xterm LESS= less "$dir/less.txt" < /dev/null > /dev/null 2>&1 &
+  pids="$pids $!"
+  drawn () { timeout 10 "$bin/ptyattach" -p "$dir/l.sock" | grep -c '^less line 5$' ; }
+  more_drawn () { test "$(drawn)" -gt "$1" ; }
+  if until_true more_drawn 0 ; then
+    before=$(drawn)
+    $tmux new-session -d -s lessro -x 80 -y 24 "exec $bin/ptyattach -r $dir/l.sock"
+    if until_true more_drawn "$before" ; then
+      pass "viewers 7: a new viewer makes a curses program (less) redraw, with no size change of its own"
+    else
+      fail "viewers 7: a new viewer makes a curses program (less) redraw, with no size change of its own" "drawn $before times before, $(drawn) after"
+    fi
+  else
+    fail "viewers 7: less on a headless head" "its screen never showed: $(timeout 10 "$bin/ptyattach" -p "$dir/l.sock" 2>&1 | tail -n 3 | tr '\n' '|')"
+  fi
+else
+  skip "viewers 7: a new viewer makes less redraw" "less is not installed"
+fi
+
 # 5. Refusals by uid, both ways.
 if ! nobody=$(id -u nobody 2>/dev/null) || test "$(id -u)" -ne 0 ; then
   skip "viewers 5: refusals by uid" "needs root and a nobody user"
