@@ -40,6 +40,7 @@ STRIP := $(CROSS_COMPILE)strip
 INSTALL := ./tools/install.sh
 MANPAGES1 := $(wildcard doc/man/*.1)
 MANPAGES7 := $(wildcard doc/man/*.7)
+HTMLDOCS := $(wildcard doc/*.html)
 
 ALL_BINS := $(BIN_TARGETS) $(LIBEXEC_TARGETS)
 ALL_TESTS := $(TEST_BINS)
@@ -66,13 +67,14 @@ ifneq ($(strip $(ALL_BINS)),)
 	exec $(STRIP) -x -R .note -R .comment -R .note.GNU-stack $(ALL_BINS)
 endif
 
-install: install-libexec install-bin install-man
+install: install-libexec install-bin install-man install-doc
 install-libexec: $(LIBEXEC_TARGETS:%=$(DESTDIR)$(libexecdir)/%)
 install-bin: $(BIN_TARGETS:%=$(DESTDIR)$(bindir)/%)
 install-man: $(MANPAGES1:doc/man/%=$(DESTDIR)$(mandir)/man1/%) $(MANPAGES7:doc/man/%=$(DESTDIR)$(mandir)/man7/%)
+install-doc: $(HTMLDOCS:doc/%=$(DESTDIR)$(docdir)/%)
 
 uninstall:
-	@exec rm -f $(BIN_TARGETS:%=$(DESTDIR)$(bindir)/%) $(LIBEXEC_TARGETS:%=$(DESTDIR)$(libexecdir)/%) $(MANPAGES1:doc/man/%=$(DESTDIR)$(mandir)/man1/%) $(MANPAGES7:doc/man/%=$(DESTDIR)$(mandir)/man7/%)
+	@exec rm -f $(BIN_TARGETS:%=$(DESTDIR)$(bindir)/%) $(LIBEXEC_TARGETS:%=$(DESTDIR)$(libexecdir)/%) $(MANPAGES1:doc/man/%=$(DESTDIR)$(mandir)/man1/%) $(MANPAGES7:doc/man/%=$(DESTDIR)$(mandir)/man7/%) $(HTMLDOCS:doc/%=$(DESTDIR)$(docdir)/%)
 
 $(DESTDIR)$(libexecdir)/% $(DESTDIR)$(bindir)/%: % package/modes
 	exec $(INSTALL) -D -m 600 $< $@
@@ -84,6 +86,9 @@ $(DESTDIR)$(mandir)/man1/%.1: doc/man/%.1
 	exec $(INSTALL) -D -m 644 $< $@
 
 $(DESTDIR)$(mandir)/man7/%.7: doc/man/%.7
+	exec $(INSTALL) -D -m 644 $< $@
+
+$(DESTDIR)$(docdir)/%.html: doc/%.html
 	exec $(INSTALL) -D -m 644 $< $@
 
 %.o: %.c
@@ -132,6 +137,6 @@ $(BENCH_BINS):
 bench: all $(BENCH_BINS)
 	exec ./tools/bench.sh
 
-.PHONY: it all clean distclean tgz strip install install-libexec install-bin install-man uninstall tests check check-sanitized fuzz soak bench
+.PHONY: it all clean distclean tgz strip install install-libexec install-bin install-man install-doc uninstall tests check check-sanitized fuzz soak bench
 
 .DELETE_ON_ERROR:

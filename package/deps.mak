@@ -35,6 +35,7 @@ src/ptysplit/ptyhead_holder.o src/ptysplit/ptyhead_holder.lo: src/ptysplit/ptyhe
 src/ptysplit/ptyhead_holder_none.o src/ptysplit/ptyhead_holder_none.lo: src/ptysplit/ptyhead_holder_none.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_log.lo: src/ptysplit/ptyhead_log.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_message.lo: src/ptysplit/ptyhead_message.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_options.lo: src/ptysplit/ptyhead_options.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_replay.o src/ptysplit/ptyhead_replay.lo: src/ptysplit/ptyhead_replay.c src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_session.lo: src/ptysplit/ptyhead_session.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_socket.lo: src/ptysplit/ptyhead_socket.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
@@ -43,10 +44,10 @@ src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_terminal.lo: src/ptysplit/p
 src/ptysplit/ptyhead_viewer.o src/ptysplit/ptyhead_viewer.lo: src/ptysplit/ptyhead_viewer.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-target.lo: src/tests/ptysplit-fuzz-target.c src/include/ptysplit/protocol.h
 src/tests/ptysplit-fuzz-textlog.o src/tests/ptysplit-fuzz-textlog.lo: src/tests/ptysplit-fuzz-textlog.c src/include/ptysplit/textlog.h
-src/tests/ptysplit-harness.o src/tests/ptysplit-harness.lo: src/tests/ptysplit-harness.c src/include/ptysplit/protocol.h src/tests/ptysplit-harness.h
+src/tests/ptysplit-harness.o src/tests/ptysplit-harness.lo: src/tests/ptysplit-harness.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/tests/ptysplit-harness.h
 src/tests/ptysplit-probe.o src/tests/ptysplit-probe.lo: src/tests/ptysplit-probe.c
 src/tests/ptysplit-tests.o src/tests/ptysplit-tests.lo: src/tests/ptysplit-tests.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/tests/ptysplit-harness.h
-src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h
+src/tests/ptysplit-unit.o src/tests/ptysplit-unit.lo: src/tests/ptysplit-unit.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/tests/ptysplit-harness.h
 
 libptysplit.a.xyzzy: src/libptysplit/ptysplit_answer_pack.o src/libptysplit/ptysplit_answer_parse.o src/libptysplit/ptysplit_backoff.o src/libptysplit/ptysplit_client_connect.o src/libptysplit/ptysplit_client_wait.o src/libptysplit/ptysplit_closefds.o src/libptysplit/ptysplit_connect.o src/libptysplit/ptysplit_frame_pack_keys.o src/libptysplit/ptysplit_frame_pack_size.o src/libptysplit/ptysplit_frame_parse.o src/libptysplit/ptysplit_pty_ismaster.o src/libptysplit/ptysplit_pty_open.o src/libptysplit/ptysplit_pty_setsize.o src/libptysplit/ptysplit_recvfds.o src/libptysplit/ptysplit_request_pack.o src/libptysplit/ptysplit_request_parse.o src/libptysplit/ptysplit_sendfds.o src/libptysplit/ptysplit_textlog.o src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allowspeer.o src/libptysplit/ptysplit_write_nowait.o
 ptyattach: EXTRA_LIBS :=
@@ -54,11 +55,11 @@ ptyattach: src/ptysplit/ptyattach.o libptysplit.a.xyzzy -lskarnet
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=
-ptyhead: src/ptysplit/ptyhead.o src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_replay.o src/ptysplit/ptyhead_viewer.o src/ptysplit/ptyhead_status.o ${PTYHEAD_HOLDER} libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
+ptyhead: src/ptysplit/ptyhead.o src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_replay.o src/ptysplit/ptyhead_viewer.o src/ptysplit/ptyhead_status.o ${PTYHEAD_HOLDER} libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
 ptysplit-probe: EXTRA_LIBS :=
 ptysplit-probe: src/tests/ptysplit-probe.o -lskarnet
 ptysplit-tests: EXTRA_LIBS :=
 ptysplit-tests: src/tests/ptysplit-tests.o src/tests/ptysplit-harness.o libptysplit.a.xyzzy -lskarnet
 ptysplit-unit: EXTRA_LIBS :=
-ptysplit-unit: src/tests/ptysplit-unit.o src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-textlog.o libptysplit.a.xyzzy -lskarnet
+ptysplit-unit: src/tests/ptysplit-unit.o src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-textlog.o src/tests/ptysplit-harness.o libptysplit.a.xyzzy -lskarnet
 INTERNAL_LIBS := libptysplit.a.xyzzy

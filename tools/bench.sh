@@ -18,6 +18,15 @@
 #   BENCH_PAIRS=n        pairs alive at once in the scale test (500)
 #   BENCH_ROWS="..."     the heads to run (floor ptysplit ptyattach dtach script tmux screen;
 #                        ptyattach: a headless ptyhead, ptyattach as the viewer)
+#   BENCH_BUILDS="..."   other builds of ptysplit measured side by side,
+#                        each with its floor relay built the same way:
+#                        rows ptysplit@B and floor@B, throughput (CPU,
+#                        peak RSS) and start-up only. B is glibc-dynamic
+#                        (Debian's skalibs, libc linked dynamically),
+#                        glibc-static (--enable-static-libc), musl-static
+#                        (musl-gcc against the upstream stack of
+#                        ../shared/vendor/skarnet, in build-vendor/musl);
+#                        default: all three. Built in build-bench/B.
 #   BENCH_HTML=file      also write the tables as an HTML fragment there
 #   BENCH_RESULTS=file   keep the raw results there
 #   BENCH_TMPDIR=dir     where the temporary directory goes (/tmp)
@@ -41,6 +50,29 @@ else
   trips=${BENCH_TRIPS:-2000} ; starts=${BENCH_STARTS:-500} ; pairs=${BENCH_PAIRS:-500}
 fi
 rows=${BENCH_ROWS:-"floor ptysplit ptyattach dtach script tmux screen"}
+builds=${BENCH_BUILDS-"glibc-dynamic glibc-static musl-static"}
+
+ # build_variant B: ptyexec, ptyhead and the floor relay of build B in
+ # build-bench/B; its log in build-bench/B.log.
+build_variant () {
+  v=$top/build-bench/$1
+  case $1 in
+    glibc-dynamic) set -- --disable-static-libc ;;
+    glibc-static) set -- --enable-static-libc ;;
+    musl-static)
+      stack=$top/build-vendor/musl/stack
+      PTYSPLIT_STACK_ONLY=1 ./tools/vendor-build.sh musl "$top/build-vendor/musl" || return 1
+      set -- CC=musl-gcc --with-sysdeps="$stack/lib/skalibs/sysdeps" --with-include="$stack/include" --with-lib="$stack/lib" --enable-static-libc ;;
+    *) echo "unknown build" ; return 1 ;;
+  esac
+  rm -rf "$v" && ./tools/copy-tree.sh "$v" && (cd "$v" && ./configure "$@" && make -j2 ptyexec ptyhead ptysplit-bench-floor)
+}
+for b in $builds ; do
+  echo "bench.sh: building ptysplit@$b in build-bench/$b" >&2
+  mkdir -p build-bench
+  build_variant "$b" > "build-bench/$b.log" 2>&1 || echo "bench.sh: warning: the $b build failed: see build-bench/$b.log" >&2
+  rows="$rows floor@$b ptysplit@$b"
+done
 perstart=$(( (starts + rounds - 1) / rounds ))
 
 for b in ptyhead ptyexec ptyattach ptysplit-bench ptysplit-bench-floor ptysplit-bench-prog ; do
@@ -65,6 +97,8 @@ export TERM=xterm
 unavailable () {
   case $1 in
     floor|ptysplit|ptyattach) ;;
+    *@*) test -x "$top/build-bench/${1#*@}/ptyhead" && test -x "$top/build-bench/${1#*@}/ptysplit-bench-floor" \
+           || echo "the ${1#*@} build failed (build-bench/${1#*@}.log)" ;;
     script) command -v script > /dev/null || echo "script(1) is not installed" ;;
     *) command -v "$1" > /dev/null || echo "$1 is not installed" ;;
   esac
@@ -75,16 +109,17 @@ unavailable () {
 args () {
   row=$1 ; what=$2
   null= ; test "$what" = tput && null="-o null"
+  b=$top ; case $row in *@*) b=$top/build-bench/${row#*@} ;; esac
   case $row in
-    floor)
+    floor|floor@*)
       case $what in
-        start) set -- -c "$top/ptysplit-bench-floor true" - ;;
-        *) set -- $null "$top/ptysplit-bench-floor @PROG@" ;;
+        start) set -- -c "$b/ptysplit-bench-floor true" - ;;
+        *) set -- $null "$b/ptysplit-bench-floor @PROG@" ;;
       esac ;;
-    ptysplit)
+    ptysplit|ptysplit@*)
       case $what in
-        start) set -- -W @DIR@/sock -c "$top/ptyexec @DIR@/sock true" "$top/ptyhead @DIR@/sock" ;;
-        *) set -- $null -b "$top/ptyexec -t 10000 @DIR@/p@N@ @PROG@" "$top/ptyhead -1 @DIR@/p@N@" ;;
+        start) set -- -W @DIR@/sock -c "$b/ptyexec @DIR@/sock true" "$b/ptyhead @DIR@/sock" ;;
+        *) set -- $null -b "$b/ptyexec -t 10000 @DIR@/p@N@ @PROG@" "$b/ptyhead -1 @DIR@/p@N@" ;;
       esac ;;
     ptyattach)
        # ptysplit as dtach is used: a headless head and the program in
@@ -156,6 +191,7 @@ while test $r -le "$rounds" ; do
   for what in tput rtt start ; do
     for row in $rows ; do
       if test $r -eq 0 && test "$what" = start ; then continue ; fi
+      case $row:$what in *@*:rtt) continue ;; esac
       echo "  round $r/$rounds: $what $row" >&2
       trial "$row" "$what" "$r"
     done
@@ -166,6 +202,7 @@ load1=$(cut -d ' ' -f 1-3 /proc/loadavg)
 r=1
 while test $r -le "$srounds" ; do
   for row in $rows ; do
+    case $row in *@*) continue ;; esac
     echo "  scale round $r/$srounds: $row" >&2
     trial "$row" scale "$r"
   done
@@ -186,6 +223,10 @@ sizes="floor=$(size_of ptysplit-bench-floor) ptysplit=$(( $(size_of ptyhead) + $
 for p in dtach script tmux screen ; do
   sizes="$sizes $p=$(size_of "$(command -v $p)")"
 done
+for b in $builds ; do
+  v=build-bench/$b
+  sizes="$sizes floor@$b=$(size_of $v/ptysplit-bench-floor) ptysplit@$b=$(( $(size_of $v/ptyhead) + $(size_of $v/ptyexec) ))"
+done
 
 awk -v rows="$rows" -v sizes="$sizes" -v html="${BENCH_HTML:-}" -v machine="$machine" \
     -v versions="$versions" -v elapsed="$elapsed" -v rounds="$rounds" -v srounds="$srounds" \
@@ -204,11 +245,13 @@ function na(row, what) { return (row SUBSEP what) in why ? why[row SUBSEP what] 
 function ratiov(row, what,    r, k, f, key) {
   key = "ratio" SUBSEP row SUBSEP what
   if (!(key in vals)) for (r in seen) {
-    k = row SUBSEP what SUBSEP r ; f = "floor" SUBSEP what SUBSEP r
+    k = row SUBSEP what SUBSEP r ; f = floorof(row) SUBSEP what SUBSEP r
     if ((k in per) && (f in per) && per[f] > 0) vals[key] = vals[key] " " per[k] / per[f]
   }
   return median(key)
 }
+# Each build's rows compare with the floor relay built the same way.
+function floorof(row) { return index(row, "@") ? "floor" substr(row, index(row, "@")) : "floor" }
 function ratio(row, what,    q) {
   q = ratiov(row, what)
   return q == "" ? "" : sprintf("%.2fx", q)
@@ -257,11 +300,11 @@ END {
 
   printf "\nMachine: %s\nPeers: %s\nLoad average: %s\n", machine, versions, load
   printf "Medians of %d rounds (scale: %d); ratios: medians of the per-round ratios to the floor.\n%d MiB stream, %d round trips, %d start-ups, %d pairs; took %d s.\n\n", rounds, srounds, mib, trips, starts, pairs, elapsed
-  hdr = sprintf("%-9s %17s %17s %15s %9s %10s %9s %9s", "head", "throughput MB/s", "head CPU ms", "RTT p50 us", "p99 us", "start us", "RSS kB", "size B")
+  hdr = sprintf("%-22s %17s %17s %15s %9s %10s %9s %9s", "head", "throughput MB/s", "head CPU ms", "RTT p50 us", "p99 us", "start us", "RSS kB", "size B")
   print hdr
   for (i = 1 ; i <= n ; i++) {
     r = R[i]
-    line = sprintf("%-9s", r)
+    line = sprintf("%-22s", r)
     line = line sprintf(" %17s", cellr(r, "mbps", "%.0f"))
     line = line sprintf(" %17s", cellr(r, "cpu", "%.0f"))
     line = line sprintf(" %15s", cellr(r, "p50", "%.1f"))
@@ -271,11 +314,12 @@ END {
     line = line sprintf(" %9s", size[r] ? size[r] : "n/a")
     print line
   }
-  printf "\n%-9s %14s %14s %16s %18s\n", "head", "answered", "slowest ms", "heads PSS MiB", "MemAvailable -MiB"
+  printf "\n%-22s %14s %14s %16s %18s\n", "head", "answered", "slowest ms", "heads PSS MiB", "MemAvailable -MiB"
   for (i = 1 ; i <= n ; i++) {
     r = R[i]
     a = get(r, "answered")
-    printf "%-9s %14s %14s %16s %18s\n", r, a == "" ? "n/a" : sprintf("%d/%d", a, get(r, "pairs")), cell(r, "slowest", "%.1f"), cell(r, "hpss", "%.1f"), cell(r, "drop", "%.0f")
+    if (r ~ /@/) continue
+    printf "%-22s %14s %14s %16s %18s\n", r, a == "" ? "n/a" : sprintf("%d/%d", a, get(r, "pairs")), cell(r, "slowest", "%.1f"), cell(r, "hpss", "%.1f"), cell(r, "drop", "%.0f")
   }
   printed = 0
   for (i = 1 ; i <= n ; i++) for (m in metric) {
@@ -302,7 +346,7 @@ function cellr(row, m, fmt,    v, q) {
   v = get(row, m)
   if (v == "") return "n/a"
   q = ratio(row, m)
-  return sprintf(fmt, v) (row == "floor" || q == "" ? "" : " (" q ")")
+  return sprintf(fmt, v) (row ~ /^floor/ || q == "" ? "" : " (" q ")")
 }
 function target(name, ok, value) {
   printf "  %-38s %-5s %s\n", name, ok ? "holds" : "MISS", value
@@ -320,6 +364,7 @@ function write_html(    i, r, a) {
   print " <tr><th>head</th><th>answered</th><th>slowest answer ms</th><th>heads' PSS MiB</th><th>MemAvailable drop MiB</th></tr>" > html
   for (i = 1 ; i <= n ; i++) {
     r = R[i] ; a = get(r, "answered")
+    if (r ~ /@/) continue
     printf " <tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", r, a == "" ? "n/a" : sprintf("%d/%d", a, get(r, "pairs")), cell(r, "slowest", "%.1f"), cell(r, "hpss", "%.1f"), cell(r, "drop", "%.0f") > html
   }
   print "</table>\n<table>\n <tr><th>target</th><th>ptysplit</th><th></th></tr>" > html

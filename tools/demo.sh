@@ -10,7 +10,7 @@
 cd "$(dirname "$0")/.." || exit 111
 top=$(pwd)
 . ./tools/packages.sh
-need_packages $BUILD_PACKAGES $TEST_PACKAGES
+need_packages $BUILD_PACKAGES $DEMO_PACKAGES
 build_ptysplit
 
 dir=$(mktemp -d /tmp/ptysplit-demo.XXXXXX) || exit 111

@@ -20,13 +20,17 @@ need_packages () {
   $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing || exit 111
 }
 
-# What building and testing ptysplit needs.
+# What building ptysplit needs.
 BUILD_PACKAGES="gcc make libc6-dev skalibs-dev libs6-dev"
-TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim valgrind bash runit"
+# What the demo (tools/demo.sh) runs: s6, execline, tmux, and top.
+DEMO_PACKAGES="execline s6 tmux procps"
+# What the test suite runs.
+TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim valgrind bash screen runit daemontools util-linux"
 # The peers make bench compares ptysplit with.
 BENCH_PACKAGES="dtach bsdutils tmux screen"
-# What CI adds: make fuzz builds with clang and libFuzzer.
-CI_PACKAGES="clang"
+# What CI adds: make fuzz builds with clang and libFuzzer; the builds
+# against the upstream skarnet stack use musl-gcc and check with file(1).
+CI_PACKAGES="clang musl-tools file"
 
 build_ptysplit () {
   test -f config.mak || ./configure || exit 111

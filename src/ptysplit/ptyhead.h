@@ -6,6 +6,7 @@
  /*
     ptyhead's private pieces, one concern a file (doc/hacking.html):
     ptyhead.c          main, the loop, the proxy, output_from_program
+    ptyhead_options.c  the command line, checked
     ptyhead_terminal.c the head's own terminal: modes, size
     ptyhead_socket.c   the listening socket
     ptyhead_log.c      the -L copy of the output for the supervisor's logger
@@ -43,7 +44,7 @@ extern unsigned int x_add (iopause_fd *, unsigned int *, int, short) ;
 extern void deadline_min (tain *, tain const *) ;
 
 
- /* options (ptyhead.c) */
+ /* options (ptyhead_options.c) */
 
 typedef struct options_s options, *options_ref ;
 struct options_s
@@ -67,6 +68,7 @@ struct options_s
 extern options opt ;
 extern unsigned int verbosity ;
 extern char const *sockpath ;
+extern void options_parse (int, char const *const *) ;
 
  /* Every death after start-up goes through here, so the terminal is
     never left raw and the socket never left behind. */

@@ -8,29 +8,20 @@
 # through the head. Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/tmux.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-curses.XXXXXX) || exit 111
-tmux="tmux -S $dir/tmux.sock"
+workdir curses
+tmux_init
 sock=$dir/head.sock
-
-cleanup () {
-  trap - EXIT INT TERM HUP
-  $tmux kill-server >/dev/null 2>&1
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-capture () { $tmux capture-pane -p -e -t "$1" 2>/dev/null ; }
 
 # settle WINDOW FILE: waits until two captures 200 ms apart agree, 10 s at most.
 settle () {
   i=0
-  capture "$1" > "$2.a"
+  screen_of "$1" -e > "$2.a"
   while : ; do
     sleep 0.2
-    capture "$1" > "$2"
+    screen_of "$1" -e > "$2"
     cmp -s "$2" "$2.a" && return 0
     mv "$2" "$2.a"
     i=$((i + 1)) ; test $i -gt 50 && return 1
@@ -45,10 +36,6 @@ keys () {
     sleep 0.15
   done
 }
-
-# until_shown WINDOW TEXT: 10 s at most.
-shown () { $tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" ; }
-until_shown () { until_true shown "$1" "$2" ; }
 
 # compare NAME TEXT: the two screens, now; TEXT must be on them.
 compare () {
@@ -67,6 +54,7 @@ compare () {
 start () {
   $tmux send-keys -t direct "clear ; $*" Enter
   timeout 60 "$top/ptyexec" "$sock" "$@" > "$dir/ptyexec.out" 2>&1 &
+  register_pid $!
 }
 
 for need in tmux less vim top ; do
@@ -86,13 +74,12 @@ mkdir "$dir/home"
 $tmux -f /dev/null new-session -d -s cmp -n direct -x 100 -y 30 "env -i HOME=$dir/home PATH=$PATH TERM=tmux-256color LESSHISTFILE=- sh" || exit 111
 $tmux set-option -g default-size 100x30 >/dev/null 2>&1
 $tmux new-window -d -t cmp -n head "exec env -i HOME=$dir/home PATH=$PATH TERM=tmux-256color LESSHISTFILE=- $top/ptyhead $sock"
-i=0
-while ! test -S "$sock" ; do i=$((i + 1)) ; test $i -gt 100 && { fail "curses: head starts" "no socket" ; exit 1 ; } ; sleep 0.1 ; done
+until_true test -S "$sock" || { fail "curses: head starts" "no socket" ; exit 1 ; }
 sleep 0.3
 
 # less
 start env -i HOME="$dir/home" PATH="$PATH" TERM=tmux-256color LESSHISTFILE=- less "$dir/file.txt"
-until_shown direct "line 1:" && until_shown head "line 1:" || fail "curses: less starts" "direct: $(capture direct | head -n 3) head: $(capture head | head -n 3)"
+until_true shows direct "line 1:" && until_true shows head "line 1:" || fail "curses: less starts" "direct: $(screen_of direct -e | head -n 3) head: $(screen_of head -e | head -n 3)"
 compare "less, first page" "line 1:"
 keys G
 compare "less after G" "needle here"
@@ -103,7 +90,7 @@ wait
 
 # vim, with colours
 start env -i HOME="$dir/home" PATH="$PATH" TERM=tmux-256color vim -u NONE -n "$dir/file.txt"
-until_shown direct "line 1:" && until_shown head "line 1:" || fail "curses: vim starts" "head: $(capture head | head -n 3)"
+until_true shows direct "line 1:" && until_true shows head "line 1:" || fail "curses: vim starts" "head: $(screen_of head -e | head -n 3)"
 keys ":set number" Enter ":hi LineNr ctermfg=red ctermbg=blue" Enter ":syntax on" Enter 40G o "typed through the head" Escape
 compare "vim with colours, after moving and inserting" "typed through the head"
 grep -q "$(printf '\033')\\[" "$dir/head.txt" || fail "curses: vim's screen has colours" "no escape sequence in capture-pane -e"
@@ -113,11 +100,11 @@ wait
 # top through the head
 timeout 20 "$top/ptyexec" "$sock" top -d 1 > "$dir/top.out" 2>&1 &
 toppid=$!
-if until_shown head "load average" ; then
+register_pid "$toppid"
+if until_true shows head "load average" ; then
   $tmux send-keys -t head q
-  i=0
-  while kill -0 "$toppid" 2>/dev/null ; do i=$((i + 1)) ; test $i -gt 100 && break ; sleep 0.1 ; done
-  if kill -0 "$toppid" 2>/dev/null ; then
+  until_true gone "$toppid"
+  if ! gone "$toppid" ; then
     fail "curses: top starts and quits with q through the head" "top still running after q"
   elif test "$($tmux display -p -t head '#{pane_dead}')" = 1 ; then
     fail "curses: top starts and quits with q through the head" "the head died"
@@ -125,6 +112,6 @@ if until_shown head "load average" ; then
     pass "curses: top starts and quits with q through the head"
   fi
 else
-  fail "curses: top starts and quits with q through the head" "no load average on the head: $(capture head | head -n 3)"
+  fail "curses: top starts and quits with q through the head" "no load average on the head: $(screen_of head -e | head -n 3)"
 fi
 exit $failed

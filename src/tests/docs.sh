@@ -2,14 +2,15 @@
 #
 # The docs say what the programs do: every option a program's usage line
 # accepts is in its man page and its HTML page, the HTML usage line is
-# the program's own, the man pages are clean for groff, and make install
-# puts binaries and man pages where configure said.
+# the program's own, the man pages are clean for groff, INSTALL lists
+# every configure option, make strip works, the demo installs only what
+# it needs and runs, and make install puts binaries, man pages and the
+# HTML (which the man pages name) where configure said.
 # Prints PASS/FAIL/SKIP lines like the C suites. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
 
-dir=$(mktemp -d /tmp/ptysplit-docs.XXXXXX) || exit 111
-trap 'rm -rf "$dir"' EXIT INT TERM HUP
+workdir docs
 
 # usage_of PROG: the usage line the program prints on a usage error.
 usage_of () {
@@ -37,21 +38,69 @@ done
 if command -v groff >/dev/null 2>&1 ; then
   for page in doc/man/*.[17] ; do
     out=$(LC_ALL=C groff -man -ww -z "$page" 2>&1)
-    if test -z "$out" ; then pass "groff -man -ww -z $page prints no warning" ; else fail "groff -man -ww -z $page prints no warning" "$(printf '%s' "$out" | tr '\n' ' ')" ; fi
+    if test -z "$out" ; then pass "groff -man -ww -z $page is silent" ; else fail "groff -man -ww -z $page is silent" "$(printf '%s' "$out" | tr '\n' ' ')" ; fi
   done
 else
   skip "man pages lint" "groff is not installed"
+fi
+
+# INSTALL documents every option ./configure --help lists.
+missing=
+for o in $(./configure --help | grep -o -- '^ *--[a-z-]*' | sed 's/^ *//') ; do
+  test "$o" = --help || grep -q -- "$o" INSTALL || missing="$missing $o"
+done
+if test -z "$missing" ; then pass "INSTALL documents every option of ./configure --help" ; else fail "INSTALL documents every option of ./configure --help" "missing:$missing" ; fi
+
+# make strip runs skarnet's strip command (here on copies of the binaries).
+cp ptyexec ptyhead "$dir/" || exit 111
+if make strip ALL_BINS="$dir/ptyexec $dir/ptyhead" > "$dir/strip.log" 2>&1 \
+  && ! readelf -S "$dir/ptyexec" "$dir/ptyhead" | grep -q '\.comment' \
+  && "$dir/ptyexec" 2>&1 | grep -q "^ptyexec: usage: " ; then
+  pass "make strip strips the binaries, which still run"
+else
+  fail "make strip strips the binaries, which still run" "$(tail -n 3 "$dir/strip.log" | tr '\n' ' ')"
+fi
+
+# The README's first command, the demo: it needs only the build's and
+# the demo's packages (not the suite's runc, crun, valgrind...), and runs.
+. ./tools/packages.sh
+extra=
+for p in $DEMO_PACKAGES ; do
+  case " $TEST_PACKAGES " in *" $p "*) ;; *) extra="$extra $p" ;; esac
+done
+if grep -q '^need_packages \$BUILD_PACKAGES \$DEMO_PACKAGES$' tools/demo.sh && test -z "$extra" \
+  && ! printf ' %s ' $DEMO_PACKAGES | grep -q -e ' runc ' -e ' crun ' -e ' valgrind ' ; then
+  pass "tools/demo.sh installs BUILD_PACKAGES and DEMO_PACKAGES only ($DEMO_PACKAGES)"
+else
+  fail "tools/demo.sh installs BUILD_PACKAGES and DEMO_PACKAGES only" "$(grep need_packages tools/demo.sh); DEMO_PACKAGES: $DEMO_PACKAGES; not in TEST_PACKAGES:$extra"
+fi
+if timeout 60 ./tools/demo.sh < /dev/null > "$dir/demo.out" 2>&1 && grep -q '^== s6-svstat: up' "$dir/demo.out" && grep -q 'load average' "$dir/demo.out" ; then
+  pass "tools/demo.sh shows top under s6 on its head"
+else
+  fail "tools/demo.sh shows top under s6 on its head" "$(head -n 5 "$dir/demo.out" | tr '\n' '|')"
 fi
 
 stage=$dir/stage
 if make install DESTDIR="$stage" > "$dir/install.log" 2>&1 ; then
   bindir=$(sed -n 's/^bindir := //p' config.mak)
   mandir=$(sed -n 's/^mandir := //p' config.mak)
+  docdir=$(sed -n 's/^docdir := //p' config.mak)
   missing=
   for f in "$bindir/ptyexec" "$bindir/ptyhead" "$bindir/ptyattach" "$mandir/man1/ptyexec.1" "$mandir/man1/ptyhead.1" "$mandir/man1/ptyattach.1" "$mandir/man7/ptysplit.7" ; do
     test -f "$stage$f" || missing="$missing $f"
   done
   if test -z "$missing" ; then pass "make install DESTDIR puts binaries and man pages in place" ; else fail "make install DESTDIR puts binaries and man pages in place" "missing:$missing" ; fi
+  missing=
+  for f in doc/*.html ; do
+    test -f "$stage$docdir/${f#doc/}" || missing="$missing ${f#doc/}"
+  done
+  if test -n "$docdir" && test -z "$missing" ; then pass "make install DESTDIR puts the HTML in docdir ($docdir)" ; else fail "make install DESTDIR puts the HTML in docdir ($docdir)" "missing:$missing" ; fi
+  # The man pages send readers to the HTML: to where it is installed.
+  unnamed=
+  for page in doc/man/*.[17] ; do
+    grep -q "/usr/share/doc/ptysplit" "$page" || unnamed="$unnamed $page"
+  done
+  if test -z "$unnamed" ; then pass "the man pages name where make install puts the HTML" ; else fail "the man pages name where make install puts the HTML" "not in:$unnamed" ; fi
   if command -v man >/dev/null 2>&1 ; then
     for page in ptyexec.1 ptyhead.1 ptyattach.1 ; do
       name=${page%.1}

@@ -6,32 +6,17 @@
 # Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/tmux.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-fdholder.XXXXXX) || exit 111
-tmux="tmux -S $dir/tmux.sock"
+workdir fdholder
+tmux_init
 holder="$dir/holder.sock"
 sock="$dir/head.sock"
-holderpid=
-progpids=
 
-cleanup () {
-  trap - EXIT INT TERM HUP
-  test -n "$holderpid" && kill "$holderpid" 2>/dev/null
-  $tmux kill-server >/dev/null 2>&1
-  for p in $progpids ; do kill -9 "$p" 2>/dev/null ; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-screen_of () { $tmux capture-pane -p -S - -t "$1" 2>/dev/null ; }
-shows () { screen_of "$1" | grep -q -- "$2" ; }
 entries () { s6-fdholder-list "$holder" 2>/dev/null | grep -c . ; }
 holder_empty () { test "$(entries)" = 0 ; }
 holder_has () { s6-fdholder-list "$holder" 2>/dev/null | grep -qx "ptyhead:$sock" ; }
-nfds () { ls "/proc/$1/fd" 2>/dev/null | wc -l ; }
-gone () { ! kill -0 "$1" 2>/dev/null ; }
 
 for need in s6-fdholder-daemon s6-fdholder-list tmux bash ; do
   command -v $need >/dev/null 2>&1 || { skip "fd holder" "$need is not installed" ; exit 0 ; }
@@ -50,6 +35,7 @@ echo 1 > "$rules/uid/0/env/S6_FDHOLDER_LIST"
 start_holder () {
   s6-fdholder-daemon -i "$rules" "$holder" 2>>"$dir/holder.err" &
   holderpid=$!
+  register_pid "$holderpid"
   until_true s6-fdholder-list "$holder"
 }
 
@@ -64,7 +50,7 @@ start_head () {
   $tmux set-option -t "main:$name" remain-on-exit on >/dev/null
   until_true test -S "$sock"
 }
-headpid () { $tmux display -p -t "main:$1" '#{pane_pid}' ; }
+headpid () { pane_pid "main:$1" ; }
 
 # The counter: a line every 0.1 s, WINCH with the size on SIGWINCH, GOT
 # for every line typed. (Not a bash loop around read -t: bash 5.2 drops
@@ -73,14 +59,13 @@ headpid () { $tmux display -p -t "main:$1" '#{pane_pid}' ; }
 counter="$top/ptysplit-probe count"
 
 # prog ARGS...: ptyexec in the background, as a supervisor would start it.
-# setsid execs (the child of a script leads no group): $! is the program.
 prog () {
   setsid "$top/ptyexec" -t 5000 "$sock" "$@" </dev/null >>"$dir/ptyexec.out" 2>&1 &
   progpid=$!
-  progpids="$progpids $progpid"
+  register_pid "$progpid"
 }
 
-numbers () { screen_of "main:$1" | sed -n 's/^count \([0-9]*\)$/\1/p' ; }
+numbers () { screen_of "main:$1" -S - | sed -n 's/^count \([0-9]*\)$/\1/p' ; }
 consecutive () {
   awk 'NR > 1 && $1 != prev + 1 { bad = 1 } { prev = $1 } END { exit bad }'
 }
@@ -110,6 +95,7 @@ fi
 mkdir -p "$dir/rules-other/uid/12345" && touch "$dir/rules-other/uid/12345/allow" || exit 111
 s6-fdholder-daemon -i "$dir/rules-other" "$dir/other.sock" 2>>"$dir/holder.err" &
 otherpid=$!
+register_pid "$otherpid"
 if until_true test -S "$dir/other.sock" ; then
   out=$("$top/ptyhead" -F "$dir/other.sock" "$sock" 2>&1) ; code=$?
   if test $code = 111 && echo "$out" | grep -q "do its rules, s6-fdholder-daemon -i or -x, allow uid $(id -u)" ; then
@@ -127,10 +113,10 @@ start_holder || { fail "fd holder" "s6-fdholder-daemon did not start" ; exit 1 ;
 # 2. The program survives the head; a new head adopts it.
 start_head h1
 prog $counter
-if until_true shows main:h1 "count 5" && until_true holder_has ; then
+if until_true shows main:h1 "count 5" -S - && until_true holder_has ; then
   pass "-F: the session's master is stored as ptyhead:$sock"
 else
-  fail "-F store" "screen: $(screen_of main:h1 | tail -3) holder: $(s6-fdholder-list "$holder" 2>&1)"
+  fail "-F store" "screen: $(screen_of main:h1 -S - | tail -3) holder: $(s6-fdholder-list "$holder" 2>&1)"
 fi
 kill -9 "$(headpid h1)"
 sleep 2
@@ -144,23 +130,23 @@ start_head h2
 # The repaint is a shrink, then the size back on a later turn: two
 # SIGWINCHs the program sees apart (back to back, they merge and a
 # curses program sees no change).
-if until_true shows main:h2 "WINCH 24 79" && until_true shows main:h2 "WINCH 24 80" ; then
+if until_true shows main:h2 "WINCH 24 79" -S - && until_true shows main:h2 "WINCH 24 80" -S - ; then
   pass "-F: the new head adopts the program, which gets a SIGWINCH to repaint"
 else
-  fail "-F adoption" "no WINCH 24 79 then WINCH 24 80 on the new head: $(screen_of main:h2 | tail -5)"
+  fail "-F adoption" "no WINCH 24 79 then WINCH 24 80 on the new head: $(screen_of main:h2 -S - | tail -5)"
 fi
-until_true shows main:h2 "count $((last + 30))"
+until_true shows main:h2 "count $((last + 30))" -S -
 first=$(numbers h2 | head -n 1)
 if test -n "$last" && test "$first" = $((last + 1)) && numbers h2 | consecutive ; then
   pass "-F: the counter goes on with no gap (old head's last $last, new head's first $first)"
 else
-  fail "-F continuity" "old head's last: $last, new head's first: $first; new screen: $(screen_of main:h2 | head -5 | tr "\n" "|")"
+  fail "-F continuity" "old head's last: $last, new head's first: $first; new screen: $(screen_of main:h2 -S - | head -5 | tr "\n" "|")"
 fi
 $tmux send-keys -t main:h2 "typed-after-adoption" Enter
-if until_true shows main:h2 "GOT typed-after-adoption" ; then
+if until_true shows main:h2 "GOT typed-after-adoption" -S - ; then
   pass "-F: keys typed on the new head reach the adopted program"
 else
-  fail "-F keys" "$(screen_of main:h2 | tail -5)"
+  fail "-F keys" "$(screen_of main:h2 -S - | tail -5)"
 fi
 
 # 3. The program's normal exit removes the entry.
@@ -171,25 +157,68 @@ else
   fail "-F delete on exit" "holder: $(s6-fdholder-list "$holder" 2>&1)"
 fi
 kill "$(headpid h2)" 2>/dev/null
+until_true test ! -e "$sock"
+
+# 3b. A curses program adopted by a new head repaints its whole screen.
+#     Curses sends only what changed, and like many programs this one
+#     redraws only when the size it reads has changed: two SIGWINCHs that
+#     merge (a change and back, sent back to back) show it no change, and
+#     the new head would show the changing digits and nothing else.
+cat > "$dir/repaintme.py" <<'EOF'
+import curses, time
+def main(s):
+    s.timeout(200)
+    def draw():
+        s.clear()
+        s.addstr(0, 0, "STATIC-LINE")
+    draw()
+    size = s.getmaxyx()
+    while True:
+        s.addstr(2, 0, str(time.time()))
+        s.refresh()
+        if s.getch() == curses.KEY_RESIZE and s.getmaxyx() != size:
+            size = s.getmaxyx()
+            draw()
+curses.wrapper(main)
+EOF
+if python3 -c 'import curses' 2>/dev/null ; then
+  start_head c1
+  prog python3 "$dir/repaintme.py"
+  until_true shows main:c1 STATIC-LINE -S -
+  kill -9 "$(headpid c1)"
+  sleep 1
+  start_head c2
+  if until_true shows main:c2 STATIC-LINE -S - ; then
+    pass "-F: an adopted curses program (python curses, KEY_RESIZE) repaints its whole screen on the new head"
+  else
+    fail "-F curses repaint" "the new head shows only: $(screen_of main:c2 | grep . | head -3 | tr '\n' '|')"
+  fi
+  kill "$progpid"
+  until_true holder_empty
+  kill "$(headpid c2)" 2>/dev/null
+  until_true test ! -e "$sock"
+else
+  skip "-F curses repaint" "python3 with curses is not installed"
+fi
 
 # 4. -r moves the entry to the new master.
 rm -f "$dir/ptyexec.out"
 start_head h3 -r
 prog sh -c 'echo first-program ; exec sleep 101'
-firstpid=$progpid
-until_true shows main:h3 first-program
+first=$progpid
+until_true shows main:h3 first-program -S -
 prog sh -c 'echo second-program ; exec sleep 102'
-secondpid=$progpid
-until_true shows main:h3 second-program
+second=$progpid
+until_true shows main:h3 second-program -S -
 n=$(entries)
 kill -9 "$(headpid h3)"
 start_head h4
-if test "$n" = 1 && until_true holder_has && until_true gone "$firstpid" && ! gone "$secondpid" ; then
+if test "$n" = 1 && until_true holder_has && until_true gone "$first" && ! gone "$second" ; then
   pass "-r: one entry, moved to the new program's master (the old one hung up, the new one survived its head)"
 else
-  fail "-r" "$n entries: $(s6-fdholder-list "$holder" 2>&1); first program gone: $(gone "$firstpid" && echo yes), second: $(gone "$secondpid" && echo yes)"
+  fail "-r" "$n entries: $(s6-fdholder-list "$holder" 2>&1); first program gone: $(gone "$first" && echo yes), second: $(gone "$second" && echo yes)"
 fi
-kill "$secondpid"
+kill "$second"
 until_true holder_empty
 kill "$(headpid h4)" 2>/dev/null
 until_true test ! -e "$sock"
@@ -218,34 +247,34 @@ fi
 kill -STOP "$holderpid"
 prog "$top/ptysplit-probe" echo stoppedholder
 ok=1
-poll_limit=40 until_true shows main:h5 "REPORT tag=stoppedholder" || ok=0
+poll_limit=40 until_true shows main:h5 "REPORT tag=stoppedholder" -S - || ok=0
 $tmux send-keys -t main:h5 "while-stopped" Enter
-poll_limit=40 until_true shows main:h5 "GOT while-stopped" || ok=0
+poll_limit=40 until_true shows main:h5 "GOT while-stopped" -S - || ok=0
 kill "$progpid"
 kill -CONT "$holderpid"
 if test $ok = 1 && ! gone "$hp" ; then
   pass "-F: a stopped holder costs the session at most its deadlines, never the session"
 else
-  fail "-F stopped holder" "screen: $(screen_of main:h5 | tail -3)"
+  fail "-F stopped holder" "screen: $(screen_of main:h5 -S - | tail -3)"
 fi
 until_true holder_empty
 
 # 6. The holder dies mid-session: a warning, the session goes on, and
 #    the next session is still served.
 prog $counter
-until_true shows main:h5 "count 3"
+until_true shows main:h5 "count 3" -S -
 kill "$holderpid" ; wait "$holderpid" 2>/dev/null ; holderpid=
 $tmux send-keys -t main:h5 "after-holder-death" Enter
 ok=1
-until_true shows main:h5 "GOT after-holder-death" || ok=0
+until_true shows main:h5 "GOT after-holder-death" -S - || ok=0
 kill "$progpid"
 until_true grep -q "unable to connect to the fd holder" "$dir/h5.err" || ok=0
 prog sh -c 'echo served-without-holder ; exec sleep 1'
-until_true shows main:h5 served-without-holder || ok=0
+until_true shows main:h5 served-without-holder -S - || ok=0
 if test $ok = 1 && ! gone "$hp" ; then
-  pass "-F: the holder dying mid-session costs a warning, never the session"
+  pass "-F: the holder dying mid-session costs a line on stderr, never the session"
 else
-  fail "-F holder death" "screen: $(screen_of main:h5 | tail -3) stderr: $(cat "$dir/h5.err")"
+  fail "-F holder death" "screen: $(screen_of main:h5 -S - | tail -3) stderr: $(cat "$dir/h5.err")"
 fi
 
 # 7. Built without libs6: -F dies 100 saying so.

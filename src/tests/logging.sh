@@ -7,32 +7,18 @@
 # reads again. Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/tmux.sh
+. ./src/tests/lib/s6.sh
 poll_limit=200  # 20 s: a 1 MB stream goes through tmux
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-logging.XXXXXX) || exit 111
+workdir logging
+tmux_init
 scan=$dir/scan
-tmux="tmux -S $dir/tmux.sock"
-svscan=
 esc=$(printf '\033')
 
-cleanup () {
-  trap - EXIT INT TERM HUP
-  if test -n "$svscan" ; then
-    for s in "$scan"/*/log "$scan"/* ; do s6-svc -c "$s" 2>/dev/null ; done
-    s6-svscanctl -t "$scan" 2>/dev/null
-    i=0
-    while kill -0 "$svscan" 2>/dev/null && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
-    kill -9 "$svscan" 2>/dev/null
-  fi
-  $tmux kill-server >/dev/null 2>&1
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-screen_of () { $tmux capture-pane -p -e -t "$1" 2>/dev/null ; }
-shows () { screen_of "$1" | grep -q -- "$2" ; }
+# Stopped services and loggers go on first, so that they can be brought down.
+resume_all () { for s in "$scan"/*/log "$scan"/* ; do s6-svc -c "$s" 2>/dev/null ; done ; }
 logged () { grep -q -- "$2" "$dir/log-$1/current" 2>/dev/null ; }
 is_up () { test "$(s6-svstat -o up "$scan/$1" 2>/dev/null)" = true ; }
 
@@ -76,8 +62,8 @@ service colors "sh -c \"printf '\\\\033[1;31mred line\\\\033[0m\\\\r\\\\n\\\\033
 service pager "less $dir/file.txt"
 service flood "sh -c \"i=0 ; while test \\\$i -lt 20000 ; do echo flood line \\\$i of twenty thousand, long enough to fill pipes ; i=\\\$((i + 1)) ; done ; echo FLOOD-DONE ; read x ; echo after-resume \\\$x ; exec sleep 1000\""
 
-s6-svscan "$scan" >/dev/null 2>&1 &
-svscan=$!
+svscan_start "$scan"
+on_cleanup resume_all
 for name in colors pager flood ; do
   until_true is_up $name/log || { fail "logging: loggers start" "$name's s6-log is not up" ; exit 1 ; }
 done
@@ -85,10 +71,10 @@ done
 # 1. Colours on the head, plain text in the log.
 s6-svc -u "$scan/colors"
 if until_true logged colors "^green line$" ; then
-  if screen_of main:colors | grep "red line" | grep -q "$esc" ; then
+  if screen_of main:colors -e | grep "red line" | grep -q "$esc" ; then
     pass "-L: the head shows the coloured lines in colour"
   else
-    fail "-L colours on the head" "$(screen_of main:colors | head -3)"
+    fail "-L colours on the head" "$(screen_of main:colors -e | head -3)"
   fi
   if grep -qx "red line" "$dir/log-colors/current" && grep -qx "green line" "$dir/log-colors/current" \
     && ! grep -q "$esc" "$dir/log-colors/current" && ! grep -q "$(printf '\r')" "$dir/log-colors/current" ; then
@@ -102,7 +88,7 @@ fi
 
 # 2. less through the head: the file on screen, no escape byte in the log.
 s6-svc -u "$scan/pager"
-until_true shows main:pager "pager-line-20"
+until_true shows main:pager "pager-line-20" -e
 $tmux send-keys -t main:pager q
 s6-svc -d "$scan/pager"
 if until_true logged pager "pager-line-20" && ! grep -q "$esc" "$dir/log-pager/current" ; then
@@ -115,10 +101,10 @@ fi
 #    gets everything, and the log says how much it lost once it resumes.
 s6-svc -p "$scan/flood/log"
 s6-svc -u "$scan/flood"
-if until_true shows main:flood FLOOD-DONE ; then
+if until_true shows main:flood FLOOD-DONE -e ; then
   pass "-L: a stopped logger never blocks the program: all of its output reached the head"
 else
-  fail "-L stopped logger" "the program did not finish while its logger was stopped: $(screen_of main:flood | tail -2)"
+  fail "-L stopped logger" "the program did not finish while its logger was stopped: $(screen_of main:flood -e | tail -2)"
 fi
 s6-svc -c "$scan/flood/log"
 if until_true logged flood "^ptyhead: dropped [0-9]* bytes of log text: the logger was not reading$" ; then

@@ -6,26 +6,11 @@
 # Run from the top of the tree, as root.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/tmux.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-oci.XXXXXX) || exit 111
-tmux="tmux -S $dir/tmux.sock"
-containers=
-
-cleanup () {
-  for c in $containers ; do
-    timeout 10 ${c%%:*} delete -f "${c#*:}" >/dev/null 2>&1
-  done
-  $tmux kill-server >/dev/null 2>&1
-  rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM HUP
-
-# wait_screen PATTERN: until the head's window shows PATTERN, 10 s at most.
-shows () { $tmux capture-pane -p -t oci 2>/dev/null | grep -q -- "$1" ; }
-wait_screen () { until_true shows "$1" ; }
-
-screen () { $tmux capture-pane -p -t oci 2>/dev/null | tr '\n' '|' ; }
+workdir oci
+tmux_init
 
 make_bundle () {
   mkdir -p "$dir/bundle/rootfs/bin" || return 1
@@ -56,30 +41,22 @@ try_runtime () {
   sock="$dir/$rt.sock"
   $tmux kill-server >/dev/null 2>&1
   $tmux new-session -d -s oci -x 91 -y 31 "$top/ptyhead -1 $sock" || { fail "$rt: start head" "tmux failed" ; return ; }
-  i=0
-  while ! test -S "$sock" ; do
-    i=$((i + 1)) ; test $i -gt 50 && { fail "$rt: head listening" "no socket after 5 s" ; return ; }
-    sleep 0.1
-  done
-  containers="$containers $rt:$id"
+  until_within 50 test -S "$sock" || { fail "$rt: head listening" "no socket after 5 s" ; return ; }
+  on_cleanup "timeout 10 $rt delete -f $id >/dev/null 2>&1"
   if ! (cd "$dir/bundle" && timeout 30 $rt run -d --console-socket "$sock" "$id") > "$dir/$rt.out" 2>&1 ; then
     fail "$rt: run -d --console-socket" "$(cat "$dir/$rt.out")"
     return
   fi
-  if wait_screen READY ; then pass "$rt: container output appears on the head" ; else fail "$rt: container output appears on the head" "screen: $(screen)" ; return ; fi
-  if $tmux capture-pane -p -t oci | grep -q '^31 91' ; then pass "$rt: stty size in the container is the head's size" ; else fail "$rt: stty size in the container is the head's size" "screen: $(screen)" ; fi
+  if until_true shows oci READY ; then pass "$rt: container output appears on the head" ; else fail "$rt: container output appears on the head" "screen: $(screen_line oci)" ; return ; fi
+  if shows oci '^31 91' ; then pass "$rt: stty size in the container is the head's size" ; else fail "$rt: stty size in the container is the head's size" "screen: $(screen_line oci)" ; fi
   $tmux send-keys -t oci "typed-on-head" Enter
-  if wait_screen 'GOT:typed-on-head' ; then pass "$rt: keys typed on the head reach the container" ; else fail "$rt: keys typed on the head reach the container" "screen: $(screen)" ; fi
+  if until_true shows oci 'GOT:typed-on-head' ; then pass "$rt: keys typed on the head reach the container" ; else fail "$rt: keys typed on the head reach the container" "screen: $(screen_line oci)" ; fi
   $tmux resize-window -t oci -x 100 -y 40
   sleep 0.3
   $tmux send-keys -t oci "size" Enter
-  if wait_screen '^40 100' ; then pass "$rt: a resize of the head reaches the container" ; else fail "$rt: a resize of the head reaches the container" "screen: $(screen)" ; fi
+  if until_true shows oci '^40 100' ; then pass "$rt: a resize of the head reaches the container" ; else fail "$rt: a resize of the head reaches the container" "screen: $(screen_line oci)" ; fi
   $tmux send-keys -t oci "quit" Enter
-  i=0
-  while test -S "$sock" ; do
-    i=$((i + 1)) ; test $i -gt 100 && break
-    sleep 0.1
-  done
+  until_true test ! -S "$sock"
   if test -S "$sock" ; then fail "$rt: head -1 exits when the container ends" "socket still there" ; else pass "$rt: head -1 exits when the container ends" ; fi
   timeout 10 $rt delete -f "$id" >/dev/null 2>&1
   if timeout 10 $rt state "$id" >/dev/null 2>&1 ; then fail "$rt: delete -f cleans up" "container $id still known" ; else pass "$rt: delete -f cleans up" ; fi

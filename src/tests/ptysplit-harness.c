@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/syscall.h>
 
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -32,6 +35,7 @@
 #include <skalibs/error.h>
 
 #include <ptysplit/protocol.h>
+#include <ptysplit/pty.h>
 
 #include "ptysplit-harness.h"
 
@@ -330,6 +334,14 @@ static void drain (int *fd, stralloc *sa)
   }
 }
 
+ /* 1: fd is readable (or hung up); 0: deadline passed first; -1: error. */
+int h_readable (int fd, tain const *deadline)
+{
+  iopause_fd x = { .fd = fd, .events = IOPAUSE_READ, .revents = 0 } ;
+  int r = iopause_g(&x, 1, deadline) ;
+  return r > 0 ? 1 : r ;
+}
+
  /* Waits up to ms for something to read, then reads everything there is. */
 void h_pump (unsigned int ms)
 {
@@ -487,7 +499,8 @@ int h_fastpin (pid_t pid)
 {
   struct sched_param sp = { .sched_priority = 10 } ;
   if (!pin(pid)) return 0 ;
-  return sched_setscheduler(pid, SCHED_FIFO, &sp) == 0 ;
+   /* the system call: musl's sched_setscheduler is a stub (ENOSYS) */
+  return syscall(SYS_sched_setscheduler, pid, SCHED_FIFO, &sp) == 0 ;
 }
 
  /* In the child: src[i] becomes fd i (-1: /dev/null), nothing else stays open. */
@@ -611,12 +624,8 @@ static int outer_open (hhead *h, unsigned int rows, unsigned int cols, unsigned 
 {
   struct winsize ws = { .ws_row = rows, .ws_col = cols, .ws_xpixel = 0, .ws_ypixel = 0 } ;
   struct termios t ;
-  int e ;
-  h->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
-  if (h->master < 0) return FAIL("harness: unable to posix_openpt: ", strerror(errno)) ;
-  if (grantpt(h->master) < 0 || unlockpt(h->master) < 0) return FAIL("harness: unable to unlock a pty: ", strerror(errno)) ;
-  e = ptsname_r(h->master, h->ttyname, sizeof(h->ttyname)) ;
-  if (e) return FAIL("harness: unable to ptsname_r: ", strerror(e)) ;
+  h->master = ptysplit_pty_open(h->ttyname, sizeof(h->ttyname)) ;
+  if (h->master < 0) return FAIL("harness: unable to open a pty: ", strerror(errno)) ;
   if (ioctl(h->master, TIOCSWINSZ, &ws) < 0) return FAIL("harness: unable to TIOCSWINSZ: ", strerror(errno)) ;
   h->client = open2(h->ttyname, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
   if (h->client < 0) return FAIL("harness: unable to open ", h->ttyname, ": ", strerror(errno)) ;
@@ -628,6 +637,7 @@ static int outer_open (hhead *h, unsigned int rows, unsigned int cols, unsigned 
   t.c_cc[VTIME] = 7 ;
   t.c_cc[VERASE] = 8 ;
   if (tcsetattr(h->client, TCSANOW, &t) < 0) return FAIL("harness: unable to tcsetattr: ", strerror(errno)) ;
+  memset(&h->before, 0, sizeof(h->before)) ;
   if (tcgetattr(h->client, &h->before) < 0) return FAIL("harness: unable to tcgetattr: ", strerror(errno)) ;
   if (flags & H_NONBLOCK && ndelay_on(h->client) < 0) return FAIL("harness: unable to set O_NONBLOCK: ", strerror(errno)) ;
   h->flagsbefore = fcntl(h->client, F_GETFL) ;
@@ -709,11 +719,9 @@ hhead *h_head (char const *sock, char const *const *opts, char const *const *env
   h_deadline(&d, H_LONG) ;
   for (;;)
   {
-    iopause_fd x = { .fd = pnotif[0], .events = IOPAUSE_READ, .revents = 0 } ;
     char c ;
     ssize_t r ;
-    int k = iopause_g(&x, 1, &d) ;
-    if (!k)
+    if (!h_readable(pnotif[0], &d))
     {
       fd_close(pnotif[0]) ;
       FAIL("ptyhead not ready within 5 s; its screen: ", h_show(h->screen, 0), " stderr: ", h_show(&p->errs, 0)) ;
@@ -739,9 +747,8 @@ hhead *h_head (char const *sock, char const *const *opts, char const *const *env
   if (flags & H_NOTIFCHECK)
   {
     char c ;
-    iopause_fd x = { .fd = pnotif[0], .events = IOPAUSE_READ, .revents = 0 } ;
     h_deadline(&d, H_LONG) ;
-    if (iopause_g(&x, 1, &d) <= 0)
+    if (h_readable(pnotif[0], &d) <= 0)
     {
       fd_close(pnotif[0]) ;
       FAIL("ptyhead did not close its notification fd after the newline") ;
@@ -879,6 +886,8 @@ int h_restored (hhead *h, unsigned int ms)
     struct termios now ;
     int flags ;
     why.len = 0 ;
+     /* musl's tcgetattr fills only the kernel's c_cc slots, not all NCCS */
+    memset(&now, 0, sizeof(now)) ;
     if (tcgetattr(h->client, &now) < 0) return FAIL("harness: unable to tcgetattr: ", strerror(errno)) ;
     flags = fcntl(h->client, F_GETFL) ;
     h_termios_same(&h->before, &now, &why) ;
@@ -964,9 +973,8 @@ int h_eof_fd (int fd, unsigned int ms)
   for (;;)
   {
     char buf[4096] ;
-    iopause_fd x = { .fd = fd, .events = IOPAUSE_READ, .revents = 0 } ;
     ssize_t r ;
-    if (iopause_g(&x, 1, &d) <= 0) return 0 ;
+    if (h_readable(fd, &d) <= 0) return 0 ;
     r = fd_read(fd, buf, sizeof(buf)) ;
     if (r == 0 || (r < 0 && !error_isagain(errno))) return 1 ;
   }
@@ -1091,18 +1099,37 @@ int h_answer (int s, ptysplit_answer *ans, unsigned int ms)
   h_deadline(&d, ms) ;
   for (;;)
   {
-    iopause_fd x = { .fd = s, .events = IOPAUSE_READ, .revents = 0 } ;
     size_t used ;
     ssize_t r ;
-    int k = iopause_g(&x, 1, &d) ;
-    if (k < 0) return -1 ;
-    if (!k) return -1 ;
+    if (h_readable(s, &d) <= 0) return -1 ;
     r = fd_read(s, buf + len, sizeof(buf) - len) ;
     if (r <= 0) return 0 ;
     len += r ;
     if (ptysplit_answer_parse(buf, len, ans, &used) == PTYSPLIT_PARSE_COMPLETE) return 1 ;
     if (len == sizeof(buf)) return 0 ;
   }
+}
+
+ /*
+    One sendmsg of a payload with any number of fds in SCM_RIGHTS, for
+    requests the library sender refuses to make (more than
+    PTYSPLIT_FDPASS_MAXFDS fds). Returns the bytes sent, or -1.
+ */
+ssize_t h_sendfds_raw (int s, char const *payload, size_t len, int const *fds, unsigned int n)
+{
+  union { struct cmsghdr h ; char buf[CMSG_SPACE(sizeof(int) * H_RAWFDS_MAX)] ; } ctl ;
+  struct iovec v = { .iov_base = (char *)payload, .iov_len = len } ;
+  struct msghdr msg ;
+  struct cmsghdr *c ;
+  if (n > H_RAWFDS_MAX) return (errno = EINVAL, -1) ;
+  memset(&msg, 0, sizeof(msg)) ;
+  memset(&ctl, 0, sizeof(ctl)) ;
+  msg.msg_iov = &v ; msg.msg_iovlen = 1 ;
+  msg.msg_control = ctl.buf ; msg.msg_controllen = CMSG_SPACE(sizeof(int) * n) ;
+  c = CMSG_FIRSTHDR(&msg) ;
+  c->cmsg_level = SOL_SOCKET ; c->cmsg_type = SCM_RIGHTS ; c->cmsg_len = CMSG_LEN(sizeof(int) * n) ;
+  memcpy(CMSG_DATA(c), fds, sizeof(int) * n) ;
+  return sendmsg(s, &msg, MSG_NOSIGNAL) ;
 }
 
  /* A socket file that nobody listens on any more. */

@@ -95,6 +95,8 @@ extern void h_start (tain *) ;
 extern unsigned int h_since (tain const *) ;
 
  /* waiting */
+ /* h_readable: 1 once the fd is readable or hung up, 0 at the deadline, -1 on error. */
+extern int h_readable (int, tain const *) ;
 extern void h_pump (unsigned int) ;
 extern void h_sleep (unsigned int) ;
 extern size_t h_find (stralloc const *, size_t, char const *) ;
@@ -134,5 +136,8 @@ extern int h_connect (char const *) ;
 extern int h_answer (int, ptysplit_answer *, unsigned int) ;
 extern int h_stale (char const *) ;
 extern int h_eof_fd (int, unsigned int) ;
+ /* One sendmsg with up to H_RAWFDS_MAX fds: more than the library sends. */
+#define H_RAWFDS_MAX 16
+extern ssize_t h_sendfds_raw (int, char const *, size_t, int const *, unsigned int) ;
 
 #endif

@@ -545,6 +545,26 @@ static int t_replace (void)
   return h_restored(h, H_LONG) ;
 }
 
+ /* -r with ptyexec -L (issue 14, defect 12): the replaced session's log
+    gets its last partial line, and its output still queued is not
+    painted into the new session. */
+static int t_replace_log (void)
+{
+  char const *hopts[] = { "-r", 0 } ;
+  char const *xopts[] = { "-L", 0 } ;
+  char const *prog[] = { "sh", "-c", "printf partial-old ; exec sleep 100", 0 } ;
+  hhead *h ; hproc *p, *p2 ; hreport r ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, xopts, prog, execenv, H_OUTPIPE) ;
+  if (!p || !shows(h, 0, "partial-old", "the first program")) return 0 ;
+  p2 = probe(0, "echo", "rl2", execenv, 0) ;
+  if (!p2 || !report_of(h, p2, 0, "rl2", &r)) return 0 ;
+  if (!h_expect(&p->outs, 0, "partial-old\n", H_LONG))
+    return FAIL("the replaced session's log lost its last partial line: ", h_show(&p->outs, 0)) ;
+  return quit(h, p2) ;
+}
+
 
  /* 11, 12. -1, -R */
 
@@ -1038,13 +1058,29 @@ static int t_usage_ptyexec (void)
   char const *u = "ptyexec: usage: " ;
   char const *c1[] = { "./ptyexec", 0 } ;
   char const *c2[] = { "./ptyexec", sock, 0 } ;
+  char const *c3[] = { "./ptyexec", "-Z", sock, "./ptysplit-probe", 0 } ;
+  char const *c4[] = { "./ptyexec", "-t", 0 } ;
+  return usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u) ;
+}
+
+ /* A bad option value names the option, the value and what it takes. */
+static int t_badvalue_ptyexec (void)
+{
+  char term[300] ;
+  char const *c1[] = { "./ptyexec", "-u", "nobody", sock, "./ptysplit-probe", 0 } ;
+  char const *c2[] = { "./ptyexec", "-t", "12x", sock, "./ptysplit-probe", 0 } ;
   char const *c3[] = { "./ptyexec", "-t", "abc", sock, "./ptysplit-probe", 0 } ;
-  char const *c4[] = { "./ptyexec", "-Z", sock, "./ptysplit-probe", 0 } ;
-  char const *c5[] = { "./ptyexec", "-u", "abc", sock, "./ptysplit-probe", 0 } ;
-  char const *c6[] = { "./ptyexec", "-t", 0 } ;
-  char const *c7[] = { "./ptyexec", "-t", "12x", sock, "./ptysplit-probe", 0 } ;
-  return usage_case(c1, u) && usage_case(c2, u) && usage_case(c3, u) && usage_case(c4, u)
-    && usage_case(c5, u) && usage_case(c6, u) && usage_case(c7, u) ;
+  char const *c4[] = { "./ptyexec", "-v", "x", sock, "./ptysplit-probe", 0 } ;
+  char const *c5[] = { "./ptyexec", "-T", term, sock, "./ptysplit-probe", 0 } ;
+  char const *c6[] = { "./ptyexec", "-u", "1", "-u", "2", "-u", "3", "-u", "4", "-u", "5", "-u", "6", "-u", "7", "-u", "8",
+    "-u", "9", "-u", "10", "-u", "11", "-u", "12", "-u", "13", "-u", "14", "-u", "15", "-u", "16", "-u", "17", sock, "./ptysplit-probe", 0 } ;
+  memset(term, 'x', sizeof(term) - 1) ; term[sizeof(term) - 1] = 0 ;
+  return usage_case(c1, "ptyexec: fatal: invalid -u: nobody: expected a numeric uid (see id -u USER)\n")
+    && usage_case(c2, "ptyexec: fatal: invalid -t: 12x: expected a timeout in milliseconds (0: wait forever)\n")
+    && usage_case(c3, "ptyexec: fatal: invalid -t: abc: expected a timeout in milliseconds")
+    && usage_case(c4, "ptyexec: fatal: invalid -v: x: expected a number")
+    && usage_case(c5, "ptyexec: fatal: invalid -T: expected a terminal type of at most 255 bytes\n")
+    && usage_case(c6, "ptyexec: fatal: too many -u: at most 16 are accepted\n") ;
 }
 
 static int t_usage_ptyhead (void)
@@ -1262,7 +1298,6 @@ static int t_silent_client (void)
   tain start ;
   unsigned int ms ;
   int s ;
-  iopause_fd x ;
   tain d ;
   if (!h) return 0 ;
   s = h_connect(sock) ;
@@ -1276,9 +1311,8 @@ static int t_silent_client (void)
     return FAIL("a silent client blocked ptyexec: no report within 4 s; ptyexec ", h_status(p), ", stderr: ", h_show(&p->errs, 0)) ;
   }
   ms = h_since(&start) ;
-  x.fd = s ; x.events = IOPAUSE_READ ; x.revents = 0 ;
   h_deadline(&d, 0) ;
-  if (iopause_g(&x, 1, &d) != 0)
+  if (h_readable(s, &d) != 0)
   {
     fd_close(s) ;
     return FAIL("the silent client was dropped or answered before its 5 s handshake timeout (after ", h_u(ms), " ms)") ;
@@ -1374,8 +1408,8 @@ static int t_bad_requests (void)
   e = !refused(req, len, &f, 1, "not a PTY master", "a request with a regular file") ;
   fd_close(f) ;
   if (e) return 0 ;
-  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
-  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  m = ptysplit_pty_open(name, sizeof(name)) ;
+  if (m < 0) return FAIL("harness: unable to open a pty") ;
   c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
   if (c < 0) { fd_close(m) ; return FAIL("harness: unable to open ", name) ; }
   e = !refused(req, len, &c, 1, "not a PTY master", "a request with a PTY client end") ;
@@ -1404,21 +1438,10 @@ static int t_hostile_payloads (void)
   if (e) return 0 ;
   for (i = 0 ; i < 10 ; i++) ten[i] = 0 ;
   {
-    struct msghdr msg ;
-    struct iovec v = { .iov_base = req, .iov_len = len } ;
-    union { struct cmsghdr h ; char buf[CMSG_SPACE(sizeof(ten))] ; } ctl ;
-    struct cmsghdr *c ;
     ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
-    memset(&msg, 0, sizeof(msg)) ;
-    memset(&ctl, 0, sizeof(ctl)) ;
-    msg.msg_iov = &v ; msg.msg_iovlen = 1 ;
-    msg.msg_control = ctl.buf ; msg.msg_controllen = sizeof(ctl.buf) ;
-    c = CMSG_FIRSTHDR(&msg) ;
-    c->cmsg_level = SOL_SOCKET ; c->cmsg_type = SCM_RIGHTS ; c->cmsg_len = CMSG_LEN(sizeof(ten)) ;
-    memcpy(CMSG_DATA(c), ten, sizeof(ten)) ;
     s = h_connect(sock) ;
     if (s < 0) return 0 ;
-    if (sendmsg(s, &msg, MSG_NOSIGNAL) != (ssize_t)len) { fd_close(s) ; return FAIL("harness: unable to send ten fds") ; }
+    if (h_sendfds_raw(s, req, len, ten, 10) != (ssize_t)len) { fd_close(s) ; return FAIL("harness: unable to send ten fds") ; }
     e = h_answer(s, &ans, H_LONG) ;
     fd_close(s) ;
     if (e <= 0 || ans.accepted || !strstr(ans.text, "too many fds"))
@@ -1551,8 +1574,8 @@ static int t_client_dies_before_exec (void)
   int m, c, s, r ;
   hhead *h = h_head(sock, 0, headenv, 0, 37, 101) ;
   if (!h) return 0 ;
-  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
-  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  m = ptysplit_pty_open(name, sizeof(name)) ;
+  if (m < 0) return FAIL("harness: unable to open a pty") ;
   c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
   s = h_connect(sock) ;
   if (c < 0 || s < 0) { fd_close(m) ; return FAIL("harness: unable to open the client end or connect") ; }
@@ -1689,8 +1712,8 @@ static int t_console_socket (void)
   struct winsize ws ;
   int s, r, m, c ;
   if (!h) return 0 ;
-  m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
-  if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name))) return FAIL("harness: unable to open a pty") ;
+  m = ptysplit_pty_open(name, sizeof(name)) ;
+  if (m < 0) return FAIL("harness: unable to open a pty") ;
   c = open2(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK) ;
   if (c < 0) { fd_close(m) ; return FAIL("harness: unable to open ", name) ; }
   s = h_connect(sock) ;
@@ -1783,9 +1806,7 @@ static int fake_serve (int l, int *m)
   h_deadline(&d, H_LONG) ;
   for (;;)
   {
-    iopause_fd x = { .fd = c >= 0 ? c : l, .events = IOPAUSE_READ, .revents = 0 } ;
-    int r = iopause_g(&x, 1, &d) ;
-    if (r <= 0) break ;
+    if (h_readable(c >= 0 ? c : l, &d) <= 0) break ;
     if (c < 0)
     {
       c = ipc_accept_nbcoe(l, 0, 0, 0) ;
@@ -1830,8 +1851,7 @@ static int master_until (int m, stralloc *sa, char const *text, unsigned int ms)
   {
     char buf[4096] ;
     ssize_t r ;
-    iopause_fd x = { .fd = m, .events = IOPAUSE_READ, .revents = 0 } ;
-    if (iopause_g(&x, 1, &d) <= 0) return 0 ;
+    if (h_readable(m, &d) <= 0) return 0 ;
     r = read(m, buf, sizeof(buf)) ;
     if (r < 0 && error_isagain(errno)) continue ;
     if (r <= 0) return 0 ;
@@ -2491,6 +2511,7 @@ static test const tests[] =
   { .name = "busy", .f = &t_busy },
   { .name = "busy-retry", .f = &t_busy_retry },
   { .name = "replace-r", .f = &t_replace },
+  { .name = "replace-r-log", .f = &t_replace_log },
   { .name = "once-1", .f = &t_once },
   { .name = "readonly-R", .f = &t_readonly },
   { .name = "keep-stderr-E", .f = &t_keep_stderr },
@@ -2520,6 +2541,7 @@ static test const tests[] =
   { .name = "road-group-leader", .f = &t_road_group_leader },
   { .name = "road-plain-child", .f = &t_road_plain },
   { .name = "usage-ptyexec", .f = &t_usage_ptyexec },
+  { .name = "badvalue-ptyexec", .f = &t_badvalue_ptyexec },
   { .name = "usage-ptyhead", .f = &t_usage_ptyhead },
   { .name = "socket-path-too-long", .f = &t_path_too_long },
   { .name = "peer-client-nobody-refused", .f = &t_peer_client_refused },
@@ -2550,7 +2572,6 @@ static test const tests[] =
   { .name = "head-killed-mid-session", .f = &t_head_killed },
   { .name = "stalled-viewer-backpressure", .f = &t_stalled_viewer },
   { .name = "stalled-viewer-drop-n", .f = &t_stalled_viewer_n },
-  { .name = "stalled-viewer-drop-n-program-ends", .f = &t_stalled_viewer_n_program_ends },
   { .name = "attach-usage", .f = &t_attach_usage },
   { .name = "attach-no-head", .f = &t_attach_no_head },
   { .name = "attach-wait-timeout", .f = &t_attach_wait_timeout },
@@ -2568,6 +2589,7 @@ static test const tests[] =
   { .name = "attach-stdin-eof-keeps-showing", .f = &t_attach_stdin_eof },
   { .name = "attach-print-p", .f = &t_attach_print },
   { .name = "attach-status-s", .f = &t_attach_status },
+  { .name = "stalled-viewer-drop-n-program-ends", .f = &t_stalled_viewer_n_program_ends },
   { .name = "view-readonly-enforced", .f = &t_view_readonly_enforced },
   { .name = 0, .f = 0 }
 } ;

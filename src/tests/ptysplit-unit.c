@@ -26,6 +26,8 @@
 #include <ptysplit/uidlist.h>
 #include <ptysplit/textlog.h>
 
+#include "ptysplit-harness.h"
+
  /* Unit tests of the internal library: the wire format byte by byte, the
     decoders on every prefix and on bad input, fd passing, the PTY helpers,
     the uid list, the text filter for logs, and the fuzz targets on seeded
@@ -328,7 +330,7 @@ static char const *test_fdpass (void)
   return why ;
 }
 
- /* Sends 6 fds with raw sendmsg: the library sender refuses more than 4. */
+ /* Sends 6 fds with the harness's raw sender: the library's refuses more than 4. */
 static char const *test_fdpass_flood (void)
 {
   int sv[2], fds[PTYSPLIT_FDPASS_MAXFDS] ;
@@ -340,19 +342,8 @@ static char const *test_fdpass_flood (void)
   if (ptysplit_sendfds(sv[0], "x", 1, six, 6) >= 0 || errno != EINVAL) why = "sendfds accepted more fds than PTYSPLIT_FDPASS_MAXFDS" ;
   else
   {
-    struct msghdr msg ;
-    struct iovec v = { .iov_base = "x", .iov_len = 1 } ;
-    union { struct cmsghdr h ; char buf[CMSG_SPACE(sizeof(six))] ; } ctl ;
-    struct cmsghdr *c ;
-    memset(&msg, 0, sizeof(msg)) ;
-    memset(&ctl, 0, sizeof(ctl)) ;
-    msg.msg_iov = &v ; msg.msg_iovlen = 1 ;
-    msg.msg_control = ctl.buf ; msg.msg_controllen = sizeof(ctl.buf) ;
-    c = CMSG_FIRSTHDR(&msg) ;
-    c->cmsg_level = SOL_SOCKET ; c->cmsg_type = SCM_RIGHTS ; c->cmsg_len = CMSG_LEN(sizeof(six)) ;
-    memcpy(CMSG_DATA(c), six, sizeof(six)) ;
     before = count_fds() ;
-    if (sendmsg(sv[0], &msg, 0) != 1) why = "raw sendmsg of 6 fds failed" ;
+    if (h_sendfds_raw(sv[0], "x", 1, six, 6) != 1) why = "raw sendmsg of 6 fds failed" ;
     else if (ptysplit_recvfds(sv[1], buf, sizeof(buf), fds, &nfds) >= 0 || errno != EPROTO || nfds) why = "6 fds were not refused with EPROTO" ;
     else if (count_fds() != before) why = "refused fds were left open in the receiver" ;
   }

@@ -7,43 +7,17 @@
 # checks. Prints PASS/FAIL/SKIP lines. Run from the top of the tree, as root.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/tmux.sh
+. ./src/tests/lib/s6.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-s6.XXXXXX) || exit 111
+workdir s6
 chmod 0755 "$dir"
+tmux_init
 scan=$dir/scan
-tmux="tmux -S $dir/tmux.sock"
-svscan=
 
-cleanup () {
-  trap - EXIT INT TERM HUP
-  if test -n "$svscan" ; then
-    s6-svscanctl -t "$scan" 2>/dev/null
-    i=0
-    while kill -0 "$svscan" 2>/dev/null && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
-    kill -9 "$svscan" 2>/dev/null
-  fi
-  $tmux kill-server >/dev/null 2>&1
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# until COMMAND...: polls the command, 10 s at most.
-until_true () {
-  i=0
-  until "$@" >/dev/null 2>&1 ; do
-    i=$((i + 1)) ; test $i -gt 100 && return 1
-    sleep 0.1
-  done
-}
-
-screen_of () { $tmux capture-pane -p -t "$1" 2>/dev/null ; }
-shows () { screen_of "$1" | grep -q -- "$2" ; }
-oneline () { screen_of "$1" | tr -s '\n' '|' ; }
 svpid () { s6-svstat -o pid "$scan/$1" 2>/dev/null ; }
 is_down () { test "$(s6-svstat -o up "$scan/$1" 2>/dev/null)" = false ; }
-is_gone () { ! kill -0 "$1" 2>/dev/null ; }
 is_up_with_pid () { p=$(svpid "$1") && test -n "$p" && test "$p" != -1 && test "$p" != "$2" ; }
 
 for need in s6-svscan execlineb tmux ; do
@@ -57,7 +31,7 @@ bin=$dir/bin
 # head: the operator's head in a tmux window.
 $tmux new-session -d -s head -x 100 -y 30 "exec $bin/ptyhead $dir/head.sock" || exit 111
 until_true test -S "$dir/head.sock" || { fail "s6: head starts" "no socket" ; exit 1 ; }
-headpid=$($tmux display -p -t head '#{pane_pid}')
+headpid=$(pane_pid head)
 
 mkdir -p "$scan"
 # prog: a program that says who it is, under ptyexec.
@@ -79,24 +53,16 @@ $bin/ptyhead -d 3 -s 24x80 $dir/svc.sock
 EOF
 chmod 0755 "$scan/prog/run" "$scan/headsvc/run"
 
-s6-svscan "$scan" > "$dir/svscan.log" 2>&1 < /dev/null &
-svscan=$!
+svscan_start "$scan" "$dir/svscan.log"
 
 # 1. The supervised process is the program itself.
 if ! until_true is_up_with_pid prog "" || ! until_true shows head "instance $(svpid prog) on" ; then
-  fail "s6: the program comes up on the head" "s6-svstat: $(s6-svstat "$scan/prog" 2>&1); screen: $(oneline head)"
+  fail "s6: the program comes up on the head" "s6-svstat: $(s6-svstat "$scan/prog" 2>&1); screen: $(screen_line head)"
   exit 1
 fi
 pid=$(svpid prog)
 pass "s6: the program comes up on the head"
-comm=$(cat /proc/$pid/comm)
-ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
-parent=$(cat /proc/$ppid/comm 2>/dev/null)
-if test "$comm" = sleep && test "$parent" = s6-supervise ; then
-  pass "s6: s6-svstat's pid is the program itself, a child of s6-supervise"
-else
-  fail "s6: s6-svstat's pid is the program itself, a child of s6-supervise" "pid $pid is '$comm', its parent is '$parent'"
-fi
+child_of_supervise "s6: s6-svstat's pid is the program itself, a child of s6-supervise" "$pid" sleep
 sid=$(ps -o sid= -p "$pid" | tr -d ' ')
 ctty=$(ps -o tty= -p "$pid" | tr -d ' ')
 shown=$(screen_of head | sed -n "s|^instance $pid on /dev/||p" | head -n 1)
@@ -109,22 +75,22 @@ fi
 # 2. Kills and restarts hit the program and come back on the same head.
 s6-svc -k "$scan/prog"
 if until_true is_up_with_pid prog "$pid" && until_true shows head "instance $(svpid prog) on" ; then
-  if ! until_true is_gone "$pid" ; then
+  if ! until_true gone "$pid" ; then
     fail "s6: s6-svc -k kills the program and the same head shows the new one" "old pid $pid still alive"
   else
     pass "s6: s6-svc -k kills the program and the same head shows the new one"
   fi
 else
-  fail "s6: s6-svc -k kills the program and the same head shows the new one" "s6-svstat: $(s6-svstat "$scan/prog" 2>&1); screen: $(oneline head)"
+  fail "s6: s6-svc -k kills the program and the same head shows the new one" "s6-svstat: $(s6-svstat "$scan/prog" 2>&1); screen: $(screen_line head)"
 fi
 pid=$(svpid prog)
 s6-svc -d "$scan/prog"
-if until_true is_down prog && until_true is_gone "$pid" ; then
+if until_true is_down prog && until_true gone "$pid" ; then
   s6-svc -u "$scan/prog"
   if until_true is_up_with_pid prog "$pid" && until_true shows head "instance $(svpid prog) on" ; then
     pass "s6: s6-svc -d then -u brings a new instance to the same head"
   else
-    fail "s6: s6-svc -d then -u brings a new instance to the same head" "screen: $(oneline head)"
+    fail "s6: s6-svc -d then -u brings a new instance to the same head" "screen: $(screen_line head)"
   fi
 else
   fail "s6: s6-svc -d then -u brings a new instance to the same head" "the program did not go down: $(s6-svstat "$scan/prog" 2>&1)"
@@ -173,7 +139,7 @@ if until_true is_up_with_pid asnobody "" && until_true shows allow "uid $nobody"
     fail "s6: s6-setuidgid nobody + ptyexec runs as nobody on a root head with -u" "the program runs as '$user'"
   fi
 else
-  fail "s6: s6-setuidgid nobody + ptyexec runs as nobody on a root head with -u" "screen: $(oneline allow); $(s6-svstat "$scan/asnobody" 2>&1)"
+  fail "s6: s6-setuidgid nobody + ptyexec runs as nobody on a root head with -u" "screen: $(screen_line allow); $(s6-svstat "$scan/asnobody" 2>&1)"
 fi
 timeout 10 s6-setuidgid nobody "$bin/ptyexec" "$dir/strict.sock" true > "$dir/strict.out" 2>&1
 rc=$?

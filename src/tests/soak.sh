@@ -9,23 +9,14 @@
 
 count=${PTYSPLIT_SOAK:-100}
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-soak.XXXXXX) || exit 111
+workdir soak
 sock=$dir/head.sock
-headpid=
 
-cleanup () {
-  trap - EXIT INT TERM HUP
-  test -n "$headpid" && kill -9 "$headpid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-nfds () { ls "/proc/$1/fd" 2>/dev/null | wc -l ; }
 rss () { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" ; }
 
 "$top/ptyhead" "$sock" </dev/null >"$dir/screen" 2>"$dir/stderr" &
 headpid=$!
+register_pid "$headpid"
 until_true test -S "$sock" || { fail "soak" "the head did not start: $(cat "$dir/stderr")" ; exit 1 ; }
 
 # session N: one program that says its number, then hangs up.
@@ -66,7 +57,6 @@ fi
 kill "$headpid"
 wait "$headpid"
 rc=$?
-headpid=
 if test $rc = 0 && ! test -e "$sock" ; then
   pass "soak: the head exits 0 on SIGTERM after the soak and removes its socket"
 else

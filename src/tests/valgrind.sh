@@ -9,23 +9,13 @@
 # Prints PASS/FAIL/SKIP lines. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/tmux.sh
 poll_limit=300  # 30 s: valgrind is slow
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-valgrind.XXXXXX) || exit 111
-tmux="tmux -S $dir/tmux.sock"
+workdir valgrind
+tmux_init
 sock=$dir/head.sock
-
-cleanup () {
-  trap - EXIT INT TERM HUP
-  $tmux kill-server >/dev/null 2>&1
-  pkill -9 -f "$dir/" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-shows () { $tmux capture-pane -p -t main 2>/dev/null | grep -q -- "$1" ; }
 
 if test -n "${PTYSPLIT_SANITIZED:-}" ; then
   skip "valgrind session" "this is the sanitizer run: memcheck and AddressSanitizer do not mix, and the plain make check runs the valgrind session"
@@ -36,21 +26,24 @@ for need in valgrind tmux ; do
 done
 
 # memcheck needs the dynamic libc (it replaces malloc there, and static
-# glibc's start-up trips it): the binaries checked are a build of their own.
+# glibc's start-up trips it): the binaries checked are a default build
+# (libc dynamic) of their own, whatever flags the tree was configured with.
 bin=$dir/build
-"$top/tools/copy-tree.sh" "$bin" && (cd "$bin" && ./configure --disable-static-libc >/dev/null && make ptyhead ptyexec >/dev/null 2>&1) \
-  || { fail "valgrind session" "could not build a copy with --disable-static-libc" ; exit 1 ; }
+"$top/tools/copy-tree.sh" "$bin" && (cd "$bin" && ./configure >/dev/null && make ptyhead ptyexec >/dev/null 2>&1) \
+  || { fail "valgrind session" "could not build a copy" ; exit 1 ; }
 
 vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
 # The pane's shell records the head's exit code; the head is its child.
 $tmux new-session -d -s main -x 80 -y 24 "$vg --log-file=$dir/head.log $bin/ptyhead $sock ; echo \$? > $dir/head.rc ; exec sleep 100"
 until_true test -S "$sock" || { fail "valgrind session" "the head did not start under valgrind" ; exit 1 ; }
-headpid=$(pgrep -P "$($tmux display -p -t main '#{pane_pid}')")
+headpid=$(pgrep -P "$(pane_pid main)")
+register_pid $headpid
 $vg --log-file="$dir/exec.log" "$bin/ptyexec" -t 20000 "$sock" \
   sh -c 'echo vg-started ; read line ; echo "vg-got $line"' </dev/null >/dev/null 2>"$dir/exec.err" &
-until_true shows vg-started || fail "valgrind session" "the program did not start: $(cat "$dir/exec.err")"
+register_pid $!
+until_true shows main vg-started || fail "valgrind session" "the program did not start: $(cat "$dir/exec.err")"
 $tmux send-keys -t main "typed" Enter
-until_true shows "vg-got typed" || fail "valgrind session" "the key did not reach the program"
+until_true shows main "vg-got typed" || fail "valgrind session" "the key did not reach the program"
 wait $!
 rc=$?
 test $rc = 0 || fail "valgrind session" "ptyexec's program exited $rc"

@@ -1,0 +1,289 @@
+#!/bin/sh
+#
+# The examples run as written: doc/examples/* (s6, runit, daemontools,
+# the systemd unit's command lines), the README's typical service and
+# the ptysplit(7) example, each taken from its file and run under the
+# real supervisor, with three substitutions only: the user rtorrent is
+# nobody, the program rtorrent is a probe that prints its uid, HOME and
+# tty every second, and /run, /home/rtorrent and /var/log/rtorrent are
+# temporary directories. Prints PASS/FAIL/SKIP lines. Run from the top
+# of the tree, as root.
+
+. ./src/tests/lib/common.sh
+
+top=$(pwd)
+for need in s6-svscan execlineb tmux screen runuser ; do
+  command -v $need >/dev/null 2>&1 || { skip "examples" "$need is not installed" ; exit 0 ; }
+done
+if ! nobody=$(id -u nobody 2>/dev/null) || test "$(id -u)" -ne 0 ; then
+  skip "examples" "needs root and a nobody user"
+  exit 0
+fi
+
+dir=$(mktemp -d /tmp/ptysplit-examples.XXXXXX) || exit 111
+chmod 0755 "$dir"
+scan=$dir/scan
+tmux="tmux -S $dir/tmux.sock"
+pids=
+
+cleanup () {
+  trap - EXIT INT TERM HUP
+  for p in $pids ; do
+    case $p in
+      svscan:*) s6-svscanctl -t "$scan" 2>/dev/null ;;
+      runsv:*) sv exit "$dir/runit" >/dev/null 2>&1 ;;
+      supervise:*) svc -dx "$dir/daemontools" 2>/dev/null ;;
+      *) kill "${p#*:}" 2>/dev/null ;;
+    esac
+  done
+  for p in $pids ; do
+    i=0
+    while kill -0 "${p#*:}" 2>/dev/null && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
+    kill -9 "${p#*:}" 2>/dev/null
+  done
+  for s in $dir/screens/* ; do
+    test -e "$s" && runuser -u nobody -- screen -S "${s##*/}" -X quit >/dev/null 2>&1
+  done
+  $tmux kill-server >/dev/null 2>&1
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# The binaries and the probe, where nobody can run them.
+bin=$dir/bin
+mkdir -p "$bin" "$dir/screens" "$dir/home" "$dir/out" && cp "$top/ptyexec" "$top/ptyhead" "$bin/" || exit 111
+cat > "$bin/prog" <<'EOF'
+#!/bin/sh
+echo "prog: started as uid $(id -u)" 1>&2
+while : ; do echo "prog: uid $(id -u) HOME=$HOME on $(tty)" ; sleep 1 ; done
+EOF
+chmod 0755 "$bin" "$bin/"* && chown nobody "$dir/home" "$dir/out" || exit 111
+want="prog: uid $nobody HOME=$dir/home on /dev/pts/"
+
+# subst ROOT SCREEN: a doc's text (stdin) with the substitutions, its
+# /run being ROOT and its screen session SCREEN.
+subst () {
+  sed -e "s|/run/|$1/|g" -e "s|/home/rtorrent|$dir/home|g" -e "s|/var/log/rtorrent|$dir/log|g" \
+    -e "s|-S rtorrent|-S $2|g" -e "s|screen -r rtorrent|screen -r $2|g" \
+    -e "s|^rtorrent\$|$bin/prog|" -e "s|/pty rtorrent\$|/pty $bin/prog|" \
+    -e "s|^ptyexec |$bin/ptyexec |" -e "s| ptyexec | $bin/ptyexec |g" \
+    -e "s|^ptyhead |$bin/ptyhead |" -e "s| ptyhead | $bin/ptyhead |g" -e "s|'ptyhead |'$bin/ptyhead |g" \
+    -e 's|\brtorrentlog\b|nobody|g' -e 's|\brtorrent\b|nobody|g'
+}
+
+# service SRC ROOT SCREEN NAME: doc/examples' service directory SRC as
+# $scan/NAME (or $dir/NAME with no scan), substituted.
+service () {
+  d=$dir/$4
+  mkdir -p "$d" "$3" 2>/dev/null
+  (cd "$1" && find . -type d) | while read -r x ; do mkdir -p "$d/$x" ; done
+  (cd "$1" && find . -type f) | while read -r f ; do
+    if test "${f##*/}" = run ; then subst "$2" "$3" < "$1/$f" > "$d/$f" && chmod 0755 "$d/$f" ; else cp "$1/$f" "$d/$f" ; fi
+  done
+  mkdir -p "$2"
+}
+
+screen_of () { $tmux capture-pane -p -J -t "$1" 2>/dev/null ; }
+shows () { screen_of "$1" | grep -q -- "$2" ; }
+hardcopy () { rm -f "$dir/out/$1" ; runuser -u nobody -- screen -S "$1" -X hardcopy "$dir/out/$1" && cat "$dir/out/$1" ; }
+screen_shows () { hardcopy "$1" 2>/dev/null | grep -q -- "$2" ; }
+svpid () { s6-svstat -o pid "$scan/$1" 2>/dev/null ; }
+parent_of () { cat "/proc/$(ps -o ppid= -p "$1" | tr -d ' ')/comm" 2>/dev/null ; }
+owner_mode () { stat -c '%U %a' "$1" 2>/dev/null ; }
+
+# is_program PID SUPERVISOR: the supervised pid is the probe, as nobody, child of SUPERVISOR.
+is_program () {
+  test "$(cat /proc/$1/comm 2>/dev/null)" = prog && test "$(ps -o user= -p "$1")" = nobody && test "$(parent_of "$1")" = "$2"
+}
+
+mkdir -p "$scan"
+s6-svscan "$scan" > "$dir/svscan.log" 2>&1 < /dev/null &
+pids="svscan:$!"
+$tmux new-session -d -s idle -x 100 -y 30 "exec sleep 1000" || exit 111
+
+# 1. The README's typical service: its run script, and its head in a
+#    tmux window as the same user. The run script creates /run/rtorrent.
+root=$dir/r1
+sed -n '/^    #!\/bin\/execlineb -P$/,/^$/p' README | sed 's/^    //' | subst "$root" x > "$dir/readme-run"
+headcmd=$(sed -n 's/^    \(s6-setuidgid rtorrent ptyhead .*\)$/\1/p' README | subst "$root" x)
+mkdir -p "$root" "$dir/readme"
+if test "$(sed -n 3p "$dir/readme-run")" = "if { install -d -o nobody -m 0700 $root/nobody }" && test -n "$headcmd" ; then
+  mv "$dir/readme-run" "$dir/readme/run" && chmod 0755 "$dir/readme/run" && mv "$dir/readme" "$scan/readme" && s6-svscanctl -a "$scan"
+  until_true test -d "$root/nobody"
+  $tmux new-window -d -n readme "$headcmd"
+  if until_true shows readme "$want" && is_program "$(svpid readme)" s6-supervise && test "$(owner_mode "$root/nobody")" = "nobody 700" ; then
+    pass "examples: README's typical service creates /run/rtorrent, its program runs as the user with its HOME on the head"
+  else
+    fail "examples: README's typical service creates /run/rtorrent, its program runs as the user with its HOME on the head" "dir: $(owner_mode "$root/nobody"); screen: $(screen_of readme | tr -s '\n' '|'); $(s6-svstat "$scan/readme" 2>&1)"
+  fi
+  s6-svc -d "$scan/readme"
+else
+  fail "examples: README's typical service" "could not find it in README: $(tr '\n' '|' < "$dir/readme-run"); head: $headcmd"
+fi
+
+# 1b. The same run script everywhere the docs show it: README, index.html,
+#     ptyexec.html, ptyexec(1), ptysplit(7) and doc/examples/s6/rtorrent/run.
+ref=$(cat doc/examples/s6/rtorrent/run)
+html_block () { sed -n '/^<pre>$/,/^<\/pre>$/p' "$1" | sed '/^<\/*pre>$/d' | sed -n '/^#!\/bin\/execlineb -P$/,/^rtorrent$/p' | sed -n '1,/^rtorrent$/p' ; }
+man_block () { sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$1" | grep -v '^\.' | sed 's/\\-/-/g' | sed -n '/^#!\/bin\/execlineb -P$/,/^rtorrent$/p' ; }
+differ=
+test "$(sed -n '/^    #!\/bin\/execlineb -P$/,/^$/p' README | sed 's/^    //' | sed '/^$/d')" = "$ref" || differ="$differ README"
+for f in doc/index.html doc/ptyexec.html ; do test "$(html_block $f)" = "$ref" || differ="$differ $f" ; done
+for f in doc/man/ptyexec.1 doc/man/ptysplit.7 ; do test "$(man_block $f)" = "$ref" || differ="$differ $f" ; done
+if test -z "$differ" ; then
+  pass "examples: README, index.html, ptyexec.html, ptyexec(1) and ptysplit(7) show doc/examples/s6/rtorrent/run as it is"
+else
+  fail "examples: README, index.html, ptyexec.html, ptyexec(1) and ptysplit(7) show doc/examples/s6/rtorrent/run as it is" "differs in:$differ"
+fi
+
+# 2. ptysplit(7)'s example: the same, its head in a tmux window.
+root=$dir/r2
+man7=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' doc/man/ptysplit.7 | sed -n '/^\.nf/,/^\.fi/p' | grep -v '^\.' | sed 's/\\-/-/g')
+printf '%s\n' "$man7" | sed -n '/^#!/,/^tmux /p' | grep -v '^tmux ' | subst "$root" x > "$dir/man7-run"
+tmuxcmd=$(printf '%s\n' "$man7" | grep '^tmux new-window ' | subst "$root" x)
+mkdir -p "$root" "$dir/man7"
+if grep -q "^$bin/prog\$" "$dir/man7-run" && test -n "$tmuxcmd" ; then
+  mv "$dir/man7-run" "$dir/man7/run" && chmod 0755 "$dir/man7/run" && mv "$dir/man7" "$scan/man7" && s6-svscanctl -a "$scan"
+  until_true test -d "$root/nobody"
+  eval "\$tmux new-window -t idle: ${tmuxcmd#tmux new-window }"
+  win=$($tmux list-windows -t idle -F '#{window_index} #{pane_current_command}' | sed -n 's/ .*//p' | tail -n 1)
+  if until_true shows "idle:$win" "$want" && is_program "$(svpid man7)" s6-supervise ; then
+    pass "examples: ptysplit(7)'s example runs as written, the head as the program's user"
+  else
+    fail "examples: ptysplit(7)'s example runs as written, the head as the program's user" "screen: $(screen_of "idle:$win" | tr -s '\n' '|'); $(s6-svstat "$scan/man7" 2>&1)"
+  fi
+  s6-svc -d "$scan/man7"
+else
+  fail "examples: ptysplit(7)'s example" "could not find it in doc/man/ptysplit.7: $man7"
+fi
+
+# 3. doc/examples/s6: rtorrent (with its log) and rtorrent-head, under screen, as nobody.
+root=$dir/r3
+: > "$dir/screens/ex3"
+service doc/examples/s6/rtorrent "$root" ex3 s6prog
+service doc/examples/s6/rtorrent-head "$root" ex3 s6head
+mkdir -p "$dir/log" && chown nobody "$dir/log"
+mv "$dir/s6prog" "$dir/s6head" "$scan/" && s6-svscanctl -a "$scan"
+if until_true s6-svok "$scan/s6head" && s6-svwait -U -t 10000 "$scan/s6head" ; then
+  pass "examples: s6/rtorrent-head becomes ready (s6-notifyoncheck) once the head in screen listens"
+else
+  fail "examples: s6/rtorrent-head becomes ready (s6-notifyoncheck) once the head in screen listens" "$(s6-svstat "$scan/s6head" 2>&1); $(cat "$dir/svscan.log")"
+fi
+if until_true screen_shows ex3 "$want" && is_program "$(svpid s6prog)" s6-supervise && test "$(owner_mode "$root/nobody")" = "nobody 700" ; then
+  pass "examples: s6/rtorrent runs as the user with its HOME, on the head of s6/rtorrent-head (screen, same user, mode 0600)"
+else
+  fail "examples: s6/rtorrent runs as the user with its HOME, on the head of s6/rtorrent-head (screen, same user, mode 0600)" "screen: $(hardcopy ex3 2>&1 | tr -s '\n' '|'); $(s6-svstat "$scan/s6prog" 2>&1); $(cat "$dir/svscan.log")"
+fi
+if test "$(owner_mode "$root/nobody/pty")" = "nobody 600" ; then pass "examples: the socket keeps its default mode 0600" ; else fail "examples: the socket keeps its default mode 0600" "$(owner_mode "$root/nobody/pty")" ; fi
+if until_true grep -q "prog: started as uid $nobody" "$dir/log/current" ; then
+  pass "examples: s6/rtorrent/log gets the program's stderr (-E)"
+else
+  fail "examples: s6/rtorrent/log gets the program's stderr (-E)" "$(cat "$dir/log/current" 2>&1)"
+fi
+for s in s6prog s6head ; do s6-svc -d "$scan/$s" ; done
+
+# 4. doc/examples/s6 with -F: rtorrent-fdholder, rtorrent-head-fdholder;
+#    the program outlives a killed head, and the next head shows it.
+root=$dir/r4
+: > "$dir/screens/ex4"
+service doc/examples/s6/rtorrent "$root" ex4 fdprog
+service doc/examples/s6/rtorrent-fdholder "$root" ex4 fdholder
+service doc/examples/s6/rtorrent-head-fdholder "$root" ex4 fdhead
+rm -rf "$dir/fdprog/log"
+mv "$dir/fdholder" "$dir/fdhead" "$dir/fdprog" "$scan/" && s6-svscanctl -a "$scan"
+if ! command -v s6-fdholder-daemon >/dev/null 2>&1 || ! ./ptyhead -F /nonexistent "$dir/probe.sock" 2>&1 | grep -q "connect to the fd holder" ; then
+  skip "examples: s6/rtorrent-head-fdholder" "ptyhead built without -F, or no s6-fdholder-daemon"
+elif until_true s6-svok "$scan/fdhead" && s6-svwait -U -t 10000 "$scan/fdhead" && until_true screen_shows ex4 "$want" ; then
+  pid=$(svpid fdprog)
+  s6-svc -k "$scan/fdhead"
+  sleep 1
+  if until_true screen_shows ex4 "$want" && test "$(svpid fdprog)" = "$pid" && is_program "$pid" s6-supervise ; then
+    pass "examples: with s6/rtorrent-fdholder, the program outlives its head and the next head shows it"
+  else
+    fail "examples: with s6/rtorrent-fdholder, the program outlives its head and the next head shows it" "pid $pid now $(svpid fdprog); screen: $(hardcopy ex4 2>&1 | tr -s '\n' '|')"
+  fi
+else
+  fail "examples: s6/rtorrent-head-fdholder comes up and shows the program" "$(s6-svstat "$scan/fdhead" 2>&1); $(s6-svstat "$scan/fdholder" 2>&1); screen: $(hardcopy ex4 2>&1 | tr -s '\n' '|'); $(cat "$dir/svscan.log")"
+fi
+for s in fdprog fdhead fdholder ; do s6-svc -d "$scan/$s" ; done
+
+# 4b. ptyhead.html's head directly under s6 with -d: ready when it
+#     listens, and the program's output in the service's output.
+root=$dir/r4b
+mkdir -p "$root" "$dir/dhead" "$dir/dprog"
+sed -n '/Directly under a supervisor, with <tt>-d<\/tt>/,/^<\/pre>/p' doc/ptyhead.html | sed -n '/^<pre>$/,/^<\/pre>$/p' | sed '/^<\/*pre>$/d' | subst "$root" x > "$dir/dhead/run"
+echo 3 > "$dir/dhead/notification-fd"
+subst "$root" x < doc/examples/s6/rtorrent/run > "$dir/dprog/run"
+chmod 0755 "$dir/dhead/run" "$dir/dprog/run"
+if grep -q "^$bin/ptyhead .*-d 3 " "$dir/dhead/run" ; then
+  mv "$dir/dhead" "$dir/dprog" "$scan/" && s6-svscanctl -a "$scan"
+  if until_true s6-svok "$scan/dhead" && s6-svwait -U -t 10000 "$scan/dhead" && until_true grep -q "$want" "$dir/svscan.log" && is_program "$(svpid dprog)" s6-supervise ; then
+    pass "examples: ptyhead.html's head under s6 with -d becomes ready, and shows the program on its output"
+  else
+    fail "examples: ptyhead.html's head under s6 with -d becomes ready, and shows the program on its output" "$(s6-svstat "$scan/dhead" 2>&1); $(s6-svstat "$scan/dprog" 2>&1); $(tail -n 5 "$dir/svscan.log")"
+  fi
+  for s in dprog dhead ; do s6-svc -d "$scan/$s" ; done
+else
+  fail "examples: ptyhead.html's head under s6 with -d" "could not find it in doc/ptyhead.html: $(tr '\n' '|' < "$dir/dhead/run")"
+fi
+
+# 5. doc/examples/runit and daemontools: the program under runsv and
+#    supervise, on a head in a tmux window as the same user.
+for sv in runit:runsv daemontools:supervise ; do
+  name=${sv%%:*} prog=${sv#*:}
+  if ! command -v "$prog" >/dev/null 2>&1 ; then skip "examples: $name/rtorrent" "$prog is not installed" ; continue ; fi
+  root=$dir/$name-root
+  service doc/examples/$name/rtorrent "$root" x $name
+  "$prog" "$dir/$name" > "$dir/$name.log" 2>&1 < /dev/null &
+  pids="$pids $prog:$!"
+  until_true test -d "$root/nobody"
+  $tmux new-window -d -n $name "s6-setuidgid nobody $bin/ptyhead $root/nobody/pty"
+  pid=
+  if until_true shows $name "$want" ; then
+    pid=$(pgrep -P "${pids##*:}" | head -n 1)
+  fi
+  if test -n "$pid" && is_program "$pid" "$prog" ; then
+    pass "examples: $name/rtorrent runs as the user with its HOME, a child of $prog, on the head"
+  else
+    fail "examples: $name/rtorrent runs as the user with its HOME, a child of $prog, on the head" "pid '$pid'; screen: $(screen_of $name | tr -s '\n' '|'); $(cat "$dir/$name.log")"
+  fi
+done
+
+# 6. doc/examples/systemd: the unit's ExecStart as its User=, in its
+#    RuntimeDirectory, and the attach command it gives, from a terminal.
+root=$dir/r6
+unit=doc/examples/systemd/ptyhead@.service
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit" | sed -e 's/%i/rtorrent/g' -e 's|/usr/bin/screen|screen|' -e 's|/bin/ptyhead|ptyhead|' | subst "$root" ex6)
+attach=$(sed -n 's/^#  *\(runuser .*\)$/\1/p' "$unit" | sed 's/%i/rtorrent/g' | subst "$root" ex6)
+: > "$dir/screens/ex6"
+mkdir -p "$root" && install -d -o nobody -m "$(sed -n 's/^RuntimeDirectoryMode=//p' "$unit")" "$root/nobody"
+runuser -u "$(sed -n 's/^User=%i$/nobody/p' "$unit")" -- $exec_start > "$dir/ex6.log" 2>&1 < /dev/null &
+pids="$pids screen:$!"
+mkdir "$dir/sdprog" && cat > "$dir/sdprog/run" <<EOF
+#!/bin/execlineb -P
+s6-setuidgid nobody
+export HOME $dir/home
+$bin/ptyexec -t 5000 $root/nobody/pty
+$bin/prog
+EOF
+chmod 0755 "$dir/sdprog/run" && mv "$dir/sdprog" "$scan/" && s6-svscanctl -a "$scan"
+until_true test -S "$root/nobody/pty"
+$tmux new-window -d -n attach "$attach"
+if test -n "$attach" && until_true shows attach "$want" ; then
+  pass "examples: systemd/ptyhead@.service's head runs as its user, and '$(sed -n 's/^#  *\(runuser .*\)$/\1/p' "$unit")' attaches"
+else
+  fail "examples: systemd/ptyhead@.service's head runs as its user, and its attach command works" "exec: $exec_start; attach: $attach; screen: $(screen_of attach | tr -s '\n' '|'); $(cat "$dir/ex6.log")"
+fi
+# 7. ptysplit(7)'s two ways of keeping a failing head's message in tmux.
+$tmux new-window -d -n readx "$bin/ptyhead $dir/nowhere/pty; read x"
+$tmux set-option -g remain-on-exit on
+$tmux new-window -n remain "$bin/ptyhead $dir/nowhere/pty"
+msg="ptyhead: fatal: unable to bind to $dir/nowhere/pty"
+# (the whole history: the dead pane's last line may have scrolled the message up)
+if until_true eval '$tmux capture-pane -p -J -S - -t remain | grep -q -- "$msg"' && until_true shows readx "$msg" ; then
+  pass "examples: remain-on-exit and '; read x' keep a failing head's message in its tmux window"
+else
+  fail "examples: remain-on-exit and '; read x' keep a failing head's message in its tmux window" "remain: $(screen_of remain | tr -s '\n' '|'); read x: $(screen_of readx | tr -s '\n' '|')"
+fi
+exit $failed
