@@ -12,39 +12,25 @@
 . ./src/tests/lib/common.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-headless.XXXXXX) || exit 111
-chmod 0755 "$dir"
-svscan= runsvdir= unitpid=
-
-cleanup () {
-  trap - EXIT INT TERM HUP
-  if test -n "$svscan" ; then
-    s6-svscanctl -t "$dir/scan" 2>/dev/null
-    i=0
-    while kill -0 "$svscan" 2>/dev/null && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
-    kill -9 "$svscan" 2>/dev/null
-  fi
-  if test -n "$runsvdir" ; then
-    kill -HUP "$runsvdir" 2>/dev/null
-    i=0
-    while kill -0 "$runsvdir" 2>/dev/null && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
-    # runsv stops each service (TERM, then CONT) as runsvdir goes
-    for sv in "$dir"/sv/*/ "$dir"/sv/*/log/ ; do
-      p=$(cat "$sv/supervise/pid" 2>/dev/null) && test -n "$p" && kill "$p" 2>/dev/null
-    done
-  fi
-  test -n "$unitpid" && kill "$unitpid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
 if test "$(id -u)" -ne 0 || ! nobody=$(id -u nobody 2>/dev/null) ; then
   skip "headless examples" "needs root and a nobody user"
   exit 0
 fi
 test -x ./ptyattach || { skip "headless examples" "ptyattach is not built" ; exit 0 ; }
-nogroup=$(id -gn nobody)
+
+. ./src/tests/lib/s6.sh
+workdir headless
+chmod 0755 "$dir"
+
+# runsvdir goes on SIGHUP, sending its runsv processes TERM; runsv then
+# stops its service and its logger.
+runit_stop () {
+  kill -HUP "$runsvdir" 2>/dev/null
+  until_within 50 gone "$runsvdir"
+  for _sv in "$dir"/sv/*/ "$dir"/sv/*/log/ ; do
+    _p=$(cat "$_sv/supervise/pid" 2>/dev/null) && test -n "$_p" && stop_pids "$_p"
+  done
+}
 
 mkdir -p "$dir/bin" "$dir/run" "$dir/log" "$dir/home" || exit 111
 cp "$top/ptyexec" "$top/ptyhead" "$top/ptyattach" "$dir/bin/" || exit 111
@@ -105,17 +91,14 @@ check () {
 if command -v s6-svscan >/dev/null 2>&1 && command -v execlineb >/dev/null 2>&1 ; then
   mkdir -p "$dir/scan" "$dir/log/rtorrent" && chown nobody "$dir/log/rtorrent"
   site s6/rtorrent "$dir/scan/rtorrent" && site s6/rtorrent-headless "$dir/scan/rtorrent-headless" || exit 111
-  s6-svscan "$dir/scan" > "$dir/svscan.log" 2>&1 < /dev/null &
-  svscan=$!
+  svscan_start "$dir/scan" "$dir/svscan.log"
   if until_true s6-svok "$dir/scan/rtorrent-headless" && s6-svwait -U -t 10000 "$dir/scan/rtorrent-headless" ; then
     pass "s6 example: the headless head is ready (notification-fd)"
   else
     fail "s6 example: the headless head is ready (notification-fd)" "$(cat "$dir/svscan.log")"
   fi
   check "s6 example" "$pty" "$dir/log/rtorrent/current"
-  s6-svscanctl -t "$dir/scan"
-  poll_limit=100 until_true eval '! kill -0 $svscan'
-  svscan=
+  svscan_stop
   rm -rf "$dir/run/rtorrent" "$dir/log/rtorrent"
 else
   skip "s6 example" "s6 or execline is not installed"
@@ -127,6 +110,8 @@ if command -v runsvdir >/dev/null 2>&1 ; then
   site runit/rtorrent "$dir/sv/rtorrent" && site runit/rtorrent-headless "$dir/sv/rtorrent-headless" || exit 111
   runsvdir "$dir/sv" > /dev/null 2>&1 < /dev/null &
   runsvdir=$!
+  register_pid "$runsvdir"
+  on_cleanup runit_stop
   check "runit example" "$pty" "$dir/log/rtorrent/current"
 else
   skip "runit example" "runit is not installed"
@@ -141,13 +126,14 @@ if test "$user" = "$inst" && test -n "$cmd" ; then
   install -d -m 0700 -o nobody "$dir/run/$inst"
   s6-setuidgid nobody $cmd > /dev/null 2> "$dir/unit.err" < /dev/null &
   unitpid=$!
+  register_pid "$unitpid"
   until_true test -S "$dir/run/$inst/pty"
   s6-setuidgid nobody ptyexec -t 5000 "$dir/run/$inst/pty" rtorrent > /dev/null 2>&1 < /dev/null &
   progpid=$!
+  register_pid "$progpid"
   check "systemd example" "$dir/run/$inst/pty" ""
-  kill "$unitpid" 2>/dev/null
-  wait "$progpid" 2>/dev/null
-  unitpid=
+  stop_pids "$unitpid"
+  until_true gone "$progpid"
 else
   fail "systemd example" "no User=%i or no ExecStart= in $unit"
 fi

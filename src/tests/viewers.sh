@@ -10,40 +10,23 @@
 . ./src/tests/lib/common.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-viewers.XXXXXX) || exit 111
-chmod 0755 "$dir"
-scan=$dir/scan
-tmux="tmux -S $dir/tmux.sock"
-svscan=
-pids=
-
-cleanup () {
-  trap - EXIT INT TERM HUP
-  for p in $pids ; do kill -CONT "$p" 2>/dev/null ; kill "$p" 2>/dev/null ; done
-  if test -n "$svscan" ; then
-    s6-svscanctl -t "$scan" 2>/dev/null
-    i=0
-    while kill -0 "$svscan" 2>/dev/null && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
-    kill -9 "$svscan" 2>/dev/null
-  fi
-  $tmux kill-server >/dev/null 2>&1
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
 for need in s6-svscan s6-fdholder-daemon execlineb tmux python3 script ; do
   command -v $need >/dev/null 2>&1 || { skip "viewers" "$need is not installed" ; exit 0 ; }
 done
 test -x ./ptyattach || { skip "viewers" "ptyattach is not built" ; exit 0 ; }
 
+. ./src/tests/lib/tmux.sh
+. ./src/tests/lib/s6.sh
+workdir viewers
+chmod 0755 "$dir"
+scan=$dir/scan
+tmux_init
+
 mkdir -p "$dir/bin" && cp "$top/ptyexec" "$top/ptyhead" "$top/ptyattach" "$dir/bin/" && chmod 0755 "$dir/bin" "$dir/bin/"* || exit 111
 bin=$dir/bin
 sock=$dir/head.sock
 
-screen_of () { $tmux capture-pane -p -t "$1" 2>/dev/null ; }
-shows () { screen_of "$1" | grep -q -- "$2" ; }
-oneline () { screen_of "$1" | tr -s '\n' '|' ; }
+oneline () { screen_line "$1" ; }
 svpid () { s6-svstat -o pid "$scan/$1" 2>/dev/null ; }
 is_gone () { ! kill -0 "$1" 2>/dev/null ; }
 is_up_with_pid () { p=$(svpid "$1") && test -n "$p" && test "$p" != -1 && test "$p" != "$2" ; }
@@ -57,7 +40,7 @@ attach () {
   n=$1 ; r=$2 ; c=$3 ; shift 3
   $tmux new-session -d -s "$n" -x "$c" -y "$r" "exec $bin/ptyattach $* $sock"
 }
-panepid () { $tmux display -p -t "$1" '#{pane_pid}' ; }
+panepid () { pane_pid "$1" ; }
 
 # The program: says where it is, prints 50 lines, answers each line it
 # reads, floods on request, and says at once when its size changes.
@@ -152,8 +135,7 @@ timeout 300 script -qfc "$dir/big.sh $dir/base.done" /dev/null > /dev/null 2>&1 
 t1=$(date +%s)
 base=$((t1 - t0))
 
-s6-svscan "$scan" > "$dir/svscan.log" 2>&1 < /dev/null &
-svscan=$!
+svscan_start "$scan" "$dir/svscan.log"
 t0=$(date +%s)
 
 if ! until_true test -S "$sock" || ! until_true is_up_with_pid prog "" || ! until_true test -s "$dir/prog.tty" ; then
@@ -247,7 +229,7 @@ fi
 $tmux new-session -d -s stopped -x 80 -y 24 "$bin/ptyattach $sock ; exec sleep 1000"
 until_true shows stopped "got:alive"
 stoppid=$(pgrep -P "$(panepid stopped)")
-pids="$pids $stoppid"
+on_cleanup "kill -CONT $stoppid 2>/dev/null"
 kill -STOP "$stoppid"
 $tmux send-keys -t a "flood" Enter
 if poll_limit=300 until_true shows a "flood-done" ; then
@@ -328,7 +310,7 @@ $tmux new-session -d -s thead -x 100 -y 30 "exec $bin/ptyhead $dir/t.sock"
 until_true test -S "$dir/t.sock"
 setsid "$bin/ptyexec" -t 5000 "$dir/t.sock" python3 "$dir/prog.py" "$dir/t" < /dev/null > /dev/null 2>&1 &
 tprog=$!
-pids="$pids $tprog"
+register_pid "$tprog"
 tsize () { test "$(stty -F "$(cat "$dir/t/prog.tty")" size 2>/dev/null)" = "$1" ; }
 if until_true shows thead "ready $tprog" && until_true tsize "30 100" ; then
   $tmux new-session -d -s tview -x 80 -y 24 "exec $bin/ptyattach $dir/t.sock"
@@ -357,7 +339,7 @@ if command -v less >/dev/null 2>&1 ; then
   $tmux new-window -d -t keep "exec $bin/ptyhead -H -s 24x80 $dir/l.sock"
   until_true test -S "$dir/l.sock"
   setsid "$bin/ptyexec" -t 5000 "$dir/l.sock" env TERM=xterm LESS= less "$dir/less.txt" < /dev/null > /dev/null 2>&1 &
-  pids="$pids $!"
+  register_pid $!
   drawn () { timeout 10 "$bin/ptyattach" -p "$dir/l.sock" | grep -c '^less line 5$' ; }
   more_drawn () { test "$(drawn)" -gt "$1" ; }
   if until_true more_drawn 0 ; then
