@@ -87,6 +87,14 @@ check () {
   fi
 }
 
+# The docs show the example as it is.
+shown=$(sed -n '/<h3> Headless, as an s6 service/,/^<\/pre>$/p' doc/ptyhead.html | sed -n '/^<pre>$/,/^<\/pre>$/p' | sed '/^<\/*pre>$/d')
+if test -n "$shown" && test "$shown" = "$(cat doc/examples/s6/rtorrent-headless/run)" ; then
+  pass "ptyhead.html shows doc/examples/s6/rtorrent-headless/run as it is"
+else
+  fail "ptyhead.html shows doc/examples/s6/rtorrent-headless/run as it is" "shown: $(printf '%s' "$shown" | tr '\n' '|')"
+fi
+
 # s6
 if command -v s6-svscan >/dev/null 2>&1 && command -v execlineb >/dev/null 2>&1 ; then
   mkdir -p "$dir/scan" "$dir/log/rtorrent" && chown nobody "$dir/log/rtorrent"
