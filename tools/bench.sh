@@ -16,7 +16,8 @@
 #   BENCH_TRIPS=n        round trips per trial (2000)
 #   BENCH_STARTS=n       start-up runs in all, split over the rounds (500)
 #   BENCH_PAIRS=n        pairs alive at once in the scale test (500)
-#   BENCH_ROWS="..."     the heads to run (floor ptysplit dtach script tmux screen)
+#   BENCH_ROWS="..."     the heads to run (floor ptysplit ptyattach dtach script tmux screen;
+#                        ptyattach: a headless ptyhead, ptyattach as the viewer)
 #   BENCH_BUILDS="..."   other builds of ptysplit measured side by side,
 #                        each with its floor relay built the same way:
 #                        rows ptysplit@B and floor@B, throughput (CPU,
@@ -48,7 +49,7 @@ else
   rounds=${BENCH_ROUNDS:-5} ; srounds=${BENCH_SCALE_ROUNDS:-5} ; mib=${BENCH_MIB:-64}
   trips=${BENCH_TRIPS:-2000} ; starts=${BENCH_STARTS:-500} ; pairs=${BENCH_PAIRS:-500}
 fi
-rows=${BENCH_ROWS:-"floor ptysplit dtach script tmux screen"}
+rows=${BENCH_ROWS:-"floor ptysplit ptyattach dtach script tmux screen"}
 builds=${BENCH_BUILDS-"glibc-dynamic glibc-static musl-static"}
 
  # build_variant B: ptyexec, ptyhead and the floor relay of build B in
@@ -74,7 +75,7 @@ for b in $builds ; do
 done
 perstart=$(( (starts + rounds - 1) / rounds ))
 
-for b in ptyhead ptyexec ptysplit-bench ptysplit-bench-floor ptysplit-bench-prog ; do
+for b in ptyhead ptyexec ptyattach ptysplit-bench ptysplit-bench-floor ptysplit-bench-prog ; do
   test -x "./$b" || { echo "bench.sh: ./$b is missing: run make bench" >&2 ; exit 100 ; }
 done
 
@@ -95,7 +96,7 @@ export TERM=xterm
  # Why a head cannot be run at all; empty if it can.
 unavailable () {
   case $1 in
-    floor|ptysplit) ;;
+    floor|ptysplit|ptyattach) ;;
     *@*) test -x "$top/build-bench/${1#*@}/ptyhead" && test -x "$top/build-bench/${1#*@}/ptysplit-bench-floor" \
            || echo "the ${1#*@} build failed (build-bench/${1#*@}.log)" ;;
     script) command -v script > /dev/null || echo "script(1) is not installed" ;;
@@ -119,6 +120,13 @@ args () {
       case $what in
         start) set -- -W @DIR@/sock -c "$b/ptyexec @DIR@/sock true" "$b/ptyhead @DIR@/sock" ;;
         *) set -- $null -b "$b/ptyexec -t 10000 @DIR@/p@N@ @PROG@" "$b/ptyhead -1 @DIR@/p@N@" ;;
+      esac ;;
+    ptyattach)
+       # ptysplit as dtach is used: a headless head and the program in
+       # the background, ptyattach on the driver's terminal.
+      case $what in
+        start) set -- -b "$top/ptyhead -H @DIR@/sock" -W @DIR@/sock -c "$top/ptyattach -s @DIR@/sock" - ;;
+        *) set -- $null -b "sh -c '$top/ptyhead -H -1 @DIR@/a@N@ & exec $top/ptyexec -t 10000 @DIR@/a@N@ @PROG@'" -w @DIR@/a@N@ "$top/ptyattach -E @DIR@/a@N@" ;;
       esac ;;
     dtach)
       case $what in
