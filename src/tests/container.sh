@@ -1,14 +1,14 @@
 #!/bin/sh
 #
 # A container as s6-overlay users run one: a runc bundle with a
-# busybox-static rootfs, the static s6 stack and static ptyexec/ptyhead,
+# busybox-static rootfs, the static s6 stack and static ptysplit,
 # s6-svscan as pid 1 supervising doc/examples/s6/rtorrent (the program
-# under ptyexec, with its s6-log) and doc/examples/s6/rtorrent-fdholder.
-# The viewer runs outside, in a tmux window: runc exec -t starts the
-# program's head (with -F) inside the container. Checks that it types,
-# resizes and detaches (the program lives on, a new viewer adopts it),
-# and that s6-svc -k inside restarts the program with the viewer
-# following. Prints PASS/FAIL/SKIP lines. Run from the top of the tree,
+# under ptyexec, with its s6-log) and doc/examples/s6/rtorrent-headless
+# (its headless head). The viewer runs outside, in a tmux window: runc
+# exec -t starts ptyattach inside the container. Checks that it types,
+# resizes and detaches with ^\ (the program lives on, a new viewer takes
+# it back), and that s6-svc -k inside restarts the program with the
+# viewer following. Prints PASS/FAIL/SKIP lines. Run from the top of the tree,
 # as root.
 #
 # It needs static binaries: tools/vendor-build.sh musl runs it with the
@@ -53,23 +53,22 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# The viewer: today a head with -F started in the container; with
-# ptyattach, "ptyattach /run/rtorrent/pty" and a ptyhead -H service.
-VIEWER="ptyhead -F /run/rtorrent/fdholder /run/rtorrent/pty"
+# The viewer, as doc/portability.html gives it.
+VIEWER="ptyattach /run/rtorrent/pty"
 
 # The bundle: busybox, the stack, ptysplit; the examples as /service.
 root=$dir/bundle/rootfs
 mkdir -p "$root/bin" "$root/etc" "$root/run" "$root/tmp" "$root/var/log" "$root/service" "$root$stack" || exit 111
 cp /bin/busybox "$root/bin/busybox" && static "$root/bin/busybox" || { skip "$name" "/bin/busybox is not static (busybox-static)" ; exit 0 ; }
 for a in $("$root/bin/busybox" --list) ; do test -e "$root/bin/$a" || ln -s busybox "$root/bin/$a" ; done
-cp "$stack"/bin/* "$root/bin/" && cp -R "$stack/libexec" "$root$stack/" && cp ./ptyexec ./ptyhead "$root/bin/" || exit 111
+cp "$stack"/bin/* "$root/bin/" && cp -R "$stack/libexec" "$root$stack/" && cp ./ptyexec ./ptyhead ./ptyattach "$root/bin/" || exit 111
 printf 'root:x:0:0:root:/:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
-cp -R "$top/doc/examples/s6/rtorrent" "$top/doc/examples/s6/rtorrent-fdholder" "$root/service/" || exit 111
+cp -R "$top/doc/examples/s6/rtorrent" "$top/doc/examples/s6/rtorrent-headless" "$root/service/" || exit 111
 # The program says who it is, then answers what is typed with the size
 # on its terminal, and on its stderr, which -E leaves on the log.
 # All runs as root in the container, and busybox has no install(1).
-for f in "$root/service/rtorrent/run" "$root/service/rtorrent/log/run" "$root/service/rtorrent-fdholder/run" ; do
+for f in "$root/service/rtorrent/run" "$root/service/rtorrent/log/run" "$root/service/rtorrent-headless/run" ; do
   sed -e '/^s6-setuidgid /d' \
       -e 's|^if { install -d -o rtorrent -m 0700 \(.*\) }$|if { mkdir -p -m 0700 \1 }|' \
       -e 's|^rtorrent$|sh -c "echo instance \\$\\$ on \\$(tty) ; while read -r l ; do echo got \\$l size \\$(stty size) ; echo got \\$l 1>\&2 ; done"|' \
@@ -100,18 +99,18 @@ shows () { screen_of | grep -q -- "$1" ; }
 oneline () { screen_of | tr -s '\n' '|' ; }
 view () { $tmux new-session -d -s view -x "$1" -y "$2" "$runc exec -t $id $VIEWER" ; }
 
-if until_true inside test -S /run/rtorrent/fdholder && test "$(inside cat /proc/1/comm)" = s6-svscan ; then
-  pass "$name: s6-svscan is the container's pid 1, the fd holder service listens"
+if until_true inside test -S /run/rtorrent/pty && test "$(inside cat /proc/1/comm)" = s6-svscan ; then
+  pass "$name: s6-svscan is the container's pid 1, the headless head listens"
 else
-  fail "$name: s6-svscan is the container's pid 1, the fd holder service listens" "pid 1: $(inside cat /proc/1/comm 2>&1)"
+  fail "$name: s6-svscan is the container's pid 1, the headless head listens" "pid 1: $(inside cat /proc/1/comm 2>&1)"
   exit 1
 fi
 
 view 100 30
 if until_true is_up_with_pid "" && until_true shows "instance $(svpid) on" ; then
-  pass "$name: runc exec -t runs the head; the program comes up on it"
+  pass "$name: runc exec -t runs the viewer; the program shows on it"
 else
-  fail "$name: runc exec -t runs the head; the program comes up on it" "svstat: $(inside s6-svstat /service/rtorrent 2>&1); screen: $(oneline)"
+  fail "$name: runc exec -t runs the viewer; the program shows on it" "svstat: $(inside s6-svstat /service/rtorrent 2>&1); screen: $(oneline)"
   exit 1
 fi
 pid=$(svpid)
@@ -130,16 +129,15 @@ else
   fail "$name: resizing the viewer resizes the program's terminal" "screen: $(oneline)"
 fi
 
-# Detach: the viewer's window closes; the program lives on in the holder.
-$tmux kill-server >/dev/null 2>&1
-gone () { ! inside pidof ptyhead ; }
+# Detach with ^\: the viewer exits; the program lives on, drained.
+$tmux send-keys -t view 'C-\'
+gone () { ! inside pidof ptyattach ; }
 if until_true gone && sleep 1 && test "$(svpid)" = "$pid" ; then
-  pass "$name: detaching (closing the viewer) leaves the program running"
+  pass "$name: detaching (^\\ in the viewer) leaves the program running"
 else
-  fail "$name: detaching (closing the viewer) leaves the program running" "program $pid -> $(svpid); heads: $(inside pidof ptyhead)"
+  fail "$name: detaching (^\\ in the viewer) leaves the program running" "program $pid -> $(svpid); viewers: $(inside pidof ptyattach)"
 fi
-# Keys typed before the new head has adopted the program are dropped
-# (the head discards what is typed with no program): type until answered.
+$tmux kill-server >/dev/null 2>&1
 type_again () { $tmux send-keys -t view "again" Enter ; sleep 0.3 ; shows "got again size 24 80" ; }
 view 80 24
 if until_true type_again && test "$(svpid)" = "$pid" ; then

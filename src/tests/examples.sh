@@ -52,7 +52,7 @@ trap 'exit 1' INT TERM HUP
 
 # The binaries and the probe, where nobody can run them.
 bin=$dir/bin
-mkdir -p "$bin" "$dir/screens" "$dir/home" "$dir/out" && cp "$top/ptyexec" "$top/ptyhead" "$bin/" || exit 111
+mkdir -p "$bin" "$dir/screens" "$dir/home" "$dir/out" && cp "$top/ptyexec" "$top/ptyhead" "$top/ptyattach" "$bin/" || exit 111
 cat > "$bin/prog" <<'EOF'
 #!/bin/sh
 echo "prog: started as uid $(id -u)" 1>&2
@@ -69,6 +69,7 @@ subst () {
     -e "s|^rtorrent\$|$bin/prog|" -e "s|/pty rtorrent\$|/pty $bin/prog|" \
     -e "s|^ptyexec |$bin/ptyexec |" -e "s| ptyexec | $bin/ptyexec |g" \
     -e "s|^ptyhead |$bin/ptyhead |" -e "s| ptyhead | $bin/ptyhead |g" -e "s|'ptyhead |'$bin/ptyhead |g" \
+    -e "s| ptyattach | $bin/ptyattach |g" \
     -e 's|\brtorrentlog\b|nobody|g' -e 's|\brtorrent\b|nobody|g'
 }
 
@@ -102,33 +103,43 @@ s6-svscan "$scan" > "$dir/svscan.log" 2>&1 < /dev/null &
 pids="svscan:$!"
 $tmux new-session -d -s idle -x 100 -y 30 "exec sleep 1000" || exit 111
 
-# 1. The README's typical service: its run script, and its head in a
-#    tmux window as the same user. The run script creates /run/rtorrent.
+# 1. The README's typical service: the program's run script, its
+#    headless head as a service with readiness, and its ptyattach
+#    command as the viewer in a tmux window. Both scripts create
+#    /run/rtorrent.
 root=$dir/r1
-sed -n '/^    #!\/bin\/execlineb -P$/,/^$/p' README | sed 's/^    //' | subst "$root" x > "$dir/readme-run"
-headcmd=$(sed -n 's/^    \(s6-setuidgid rtorrent ptyhead .*\)$/\1/p' README | subst "$root" x)
-mkdir -p "$root" "$dir/readme"
-if test "$(sed -n 3p "$dir/readme-run")" = "if { install -d -o nobody -m 0700 $root/nobody }" && test -n "$headcmd" ; then
-  mv "$dir/readme-run" "$dir/readme/run" && chmod 0755 "$dir/readme/run" && mv "$dir/readme" "$scan/readme" && s6-svscanctl -a "$scan"
-  until_true test -d "$root/nobody"
-  $tmux new-window -d -n readme "$headcmd"
+readme_block () {
+  awk -v n="$1" '/^    #!\/bin\/execlineb -P$/ { b++ } b == n && /^$/ { exit } b == n { sub(/^    /, "") ; print }' README
+}
+readme_block 1 | subst "$root" x > "$dir/readme-run"
+readme_block 2 | subst "$root" x > "$dir/readme-head-run"
+attachcmd=$(sed -n 's/^    \(s6-setuidgid rtorrent ptyattach .*\)$/\1/p' README | subst "$root" x)
+mkdir -p "$root" "$dir/readme" "$dir/readmehead"
+if test "$(sed -n 3p "$dir/readme-run")" = "if { install -d -o nobody -m 0700 $root/nobody }" && grep -q " -H " "$dir/readme-head-run" && test -n "$attachcmd" ; then
+  mv "$dir/readme-head-run" "$dir/readmehead/run" && echo 3 > "$dir/readmehead/notification-fd" || exit 111
+  mv "$dir/readme-run" "$dir/readme/run" && chmod 0755 "$dir/readme/run" "$dir/readmehead/run" || exit 111
+  mv "$dir/readmehead" "$dir/readme" "$scan/" && s6-svscanctl -a "$scan"
+  until_true test -S "$root/nobody/pty"
+  $tmux new-window -d -n readme "$attachcmd"
   if until_true shows readme "$want" && is_program "$(svpid readme)" s6-supervise && test "$(owner_mode "$root/nobody")" = "nobody 700" ; then
-    pass "examples: README's typical service creates /run/rtorrent, its program runs as the user with its HOME on the head"
+    pass "examples: README's typical service and headless head create /run/rtorrent; the program runs as the user with its HOME; its ptyattach command shows it"
   else
-    fail "examples: README's typical service creates /run/rtorrent, its program runs as the user with its HOME on the head" "dir: $(owner_mode "$root/nobody"); screen: $(screen_of readme | tr -s '\n' '|'); $(s6-svstat "$scan/readme" 2>&1)"
+    fail "examples: README's typical service and headless head create /run/rtorrent; the program runs as the user with its HOME; its ptyattach command shows it" "dir: $(owner_mode "$root/nobody"); screen: $(screen_of readme | tr -s '\n' '|'); $(s6-svstat "$scan/readme" 2>&1); head: $(s6-svstat "$scan/readmehead" 2>&1)"
   fi
-  s6-svc -d "$scan/readme"
+  s6-svc -d "$scan/readme" ; s6-svc -d "$scan/readmehead"
 else
-  fail "examples: README's typical service" "could not find it in README: $(tr '\n' '|' < "$dir/readme-run"); head: $headcmd"
+  fail "examples: README's typical service" "could not find it in README: $(tr '\n' '|' < "$dir/readme-run"); head: $(tr '\n' '|' < "$dir/readme-head-run"); attach: $attachcmd"
 fi
 
 # 1b. The same run script everywhere the docs show it: README, index.html,
-#     ptyexec.html, ptyexec(1), ptysplit(7) and doc/examples/s6/rtorrent/run.
+#     ptyexec.html, ptyexec(1), ptysplit(7) and doc/examples/s6/rtorrent/run;
+#     README's head is doc/examples/s6/rtorrent-headless/run.
 ref=$(cat doc/examples/s6/rtorrent/run)
 html_block () { sed -n '/^<pre>$/,/^<\/pre>$/p' "$1" | sed '/^<\/*pre>$/d' | sed -n '/^#!\/bin\/execlineb -P$/,/^rtorrent$/p' | sed -n '1,/^rtorrent$/p' ; }
 man_block () { sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$1" | grep -v '^\.' | sed 's/\\-/-/g' | sed -n '/^#!\/bin\/execlineb -P$/,/^rtorrent$/p' ; }
 differ=
-test "$(sed -n '/^    #!\/bin\/execlineb -P$/,/^$/p' README | sed 's/^    //' | sed '/^$/d')" = "$ref" || differ="$differ README"
+test "$(readme_block 1)" = "$ref" || differ="$differ README"
+test "$(readme_block 2)" = "$(cat doc/examples/s6/rtorrent-headless/run)" || differ="$differ README(head)"
 for f in doc/index.html doc/ptyexec.html ; do test "$(html_block $f)" = "$ref" || differ="$differ $f" ; done
 for f in doc/man/ptyexec.1 doc/man/ptysplit.7 ; do test "$(man_block $f)" = "$ref" || differ="$differ $f" ; done
 if test -z "$differ" ; then
@@ -241,7 +252,7 @@ for sv in runit:runsv daemontools:supervise ; do
   $tmux new-window -d -n $name "s6-setuidgid nobody $bin/ptyhead $root/nobody/pty"
   pid=
   if until_true shows $name "$want" ; then
-    pid=$(pgrep -P "${pids##*:}" | head -n 1)
+    pid=$(pgrep -x -P "${pids##*:}" prog)
   fi
   if test -n "$pid" && is_program "$pid" "$prog" ; then
     pass "examples: $name/rtorrent runs as the user with its HOME, a child of $prog, on the head"
