@@ -27,15 +27,15 @@ src/libptysplit/ptysplit_uidlist_add.o src/libptysplit/ptysplit_uidlist_add.lo: 
 src/libptysplit/ptysplit_uidlist_allows.o src/libptysplit/ptysplit_uidlist_allows.lo: src/libptysplit/ptysplit_uidlist_allows.c src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_uidlist_allowspeer.o src/libptysplit/ptysplit_uidlist_allowspeer.lo: src/libptysplit/ptysplit_uidlist_allowspeer.c src/include/ptysplit/uidlist.h
 src/libptysplit/ptysplit_write_nowait.o src/libptysplit/ptysplit_write_nowait.lo: src/libptysplit/ptysplit_write_nowait.c src/include/ptysplit/fdpass.h
-src/ptysplit/ptyattach.o src/ptysplit/ptyattach.lo: src/ptysplit/ptyattach.c src/include/ptysplit/client.h src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h
-src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include/ptysplit/client.h src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
+src/ptysplit/ptyattach.o src/ptysplit/ptyattach.lo: src/ptysplit/ptyattach.c src/include-local/ptysplit-usage.h src/include/ptysplit/client.h src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h
+src/ptysplit/ptyexec.o src/ptysplit/ptyexec.lo: src/ptysplit/ptyexec.c src/include-local/ptysplit-usage.h src/include/ptysplit/client.h src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h
 src/ptysplit/ptyhead.o src/ptysplit/ptyhead.lo: src/ptysplit/ptyhead.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_client.lo: src/ptysplit/ptyhead_client.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_holder.o src/ptysplit/ptyhead_holder.lo: src/ptysplit/ptyhead_holder.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_holder_none.o src/ptysplit/ptyhead_holder_none.lo: src/ptysplit/ptyhead_holder_none.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_log.lo: src/ptysplit/ptyhead_log.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_message.lo: src/ptysplit/ptyhead_message.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
-src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_options.lo: src/ptysplit/ptyhead_options.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_options.lo: src/ptysplit/ptyhead_options.c src/include-local/ptysplit-usage.h src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_replay.o src/ptysplit/ptyhead_replay.lo: src/ptysplit/ptyhead_replay.c src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_session.lo: src/ptysplit/ptyhead_session.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_socket.lo: src/ptysplit/ptyhead_socket.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h

@@ -10,6 +10,8 @@
 headers_of () {
   sed -n -e 's|^#include <'"$package"'/\(.*\)>.*|src/include/'"$package"'/\1|p' \
          -e 's|^#include "\(.*\)".*|'"${1%/*}"'/\1|p' "$1" | while read h ; do
+    # A private header not beside the file is in src/include-local.
+    test -f "$h" || h=src/include-local/${h##*/}
     if test -f "$h" ; then
       echo "$h"
       headers_of "$h"
@@ -23,7 +25,7 @@ echo '#'
 echo
 
 for dir in src/* ; do
-  test "$dir" = src/include && continue
+  case $dir in src/include|src/include-local) continue ;; esac
   for c in "$dir"/*.c ; do
     test -f "$c" || continue
     o=${c%.c}.o

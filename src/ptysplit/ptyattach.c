@@ -27,9 +27,10 @@
 #include <ptysplit/uidlist.h>
 #include <ptysplit/client.h>
 
+#include "ptysplit-usage.h"
+
 #define USAGE "ptyattach [ -r ] [ -e char | -E ] [ -p ] [ -s ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
 #define dieusage() strerr_dieusage(100, USAGE)
-#define dieinvalid(opt, arg, what) strerr_dief(100, "invalid -", opt, ": ", arg, ": expected ", what)
 
  /* However long ptyattach waited for the head to appear, a head that
     accepted the connection must answer within this, and a STATUS or
@@ -81,14 +82,14 @@ static void parse_options (int *argc, char const *const **argv, options *o)
       case 'r' : o->readonly = 1 ; break ;
       case 'e' :
         o->detach = detach_scan(l.arg) ;
-        if (o->detach < 0) dieinvalid("e", l.arg, "one character or ^X") ;
+        if (o->detach < 0) ptysplit_dieinvalid("e", l.arg, "one character or ^X") ;
         break ;
       case 'E' : o->detach = -1 ; break ;
       case 'p' : o->print = 1 ; break ;
       case 's' : o->status = 1 ; break ;
-      case 't' : if (!uint0_scan(l.arg, &o->timeout)) dieinvalid("t", l.arg, "milliseconds") ; o->waiting = 1 ; break ;
-      case 'u' : if (!ptysplit_uidlist_add(&o->uids, l.arg)) dieinvalid("u", l.arg, "a numerical uid") ; break ;
-      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieinvalid("v", l.arg, "a number") ; break ;
+      case 't' : if (!uint0_scan(l.arg, &o->timeout)) ptysplit_dieinvalid("t", l.arg, "a timeout in milliseconds (0: wait forever)") ; o->waiting = 1 ; break ;
+      case 'u' : if (!ptysplit_uidlist_add(&o->uids, l.arg)) ptysplit_dieinvalid("u", l.arg, PTYSPLIT_EXPECT_UID) ; break ;
+      case 'v' : if (!uint0_scan(l.arg, &verbosity)) ptysplit_dieinvalid("v", l.arg, PTYSPLIT_EXPECT_VERBOSITY) ; break ;
       default : dieusage() ;
     }
   }

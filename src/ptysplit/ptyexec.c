@@ -24,9 +24,10 @@
 #include <ptysplit/uidlist.h>
 #include <ptysplit/client.h>
 
+#include "ptysplit-usage.h"
+
 #define USAGE "ptyexec [ -E ] [ -L ] [ -t timeout ] [ -T term ] [ -u uid ] [ -v verbosity ] socket prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
-#define dieinvalid(opt, arg, what) strerr_dief(100, "invalid -", opt, ": ", arg, ": expected ", what)
 
  /* However long ptyexec waited for the head to appear, a head that
     accepted the connection must answer within this. */
@@ -58,16 +59,16 @@ static void parse_options (int *argc, char const *const **argv, options *o)
       case 'E' : o->keepstderr = 1 ; break ;
       case 'L' : o->log = 1 ; break ;
       case 't' :
-        if (!uint0_scan(l.arg, &o->timeout)) dieinvalid("t", l.arg, "a timeout in milliseconds (0: wait forever)") ;
+        if (!uint0_scan(l.arg, &o->timeout)) ptysplit_dieinvalid("t", l.arg, "a timeout in milliseconds (0: wait forever)") ;
         o->waiting = 1 ; break ;
       case 'T' :
         if (strlen(l.arg) > PTYSPLIT_STRING_MAX) strerr_dief(100, "invalid -T: expected a terminal type of at most 255 bytes") ;
         o->term = l.arg ; break ;
       case 'u' :
         if (o->uids.n >= PTYSPLIT_UIDLIST_MAX) strerr_dief(100, "too many -u: at most 16 are accepted") ;
-        if (!ptysplit_uidlist_add(&o->uids, l.arg)) dieinvalid("u", l.arg, "a numeric uid (see id -u USER)") ;
+        if (!ptysplit_uidlist_add(&o->uids, l.arg)) ptysplit_dieinvalid("u", l.arg, PTYSPLIT_EXPECT_UID) ;
         break ;
-      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieinvalid("v", l.arg, "a number (1: default, 2: more)") ; break ;
+      case 'v' : if (!uint0_scan(l.arg, &verbosity)) ptysplit_dieinvalid("v", l.arg, PTYSPLIT_EXPECT_VERBOSITY) ; break ;
       default : dieusage() ;
     }
   }

@@ -16,6 +16,7 @@
 #include <ptysplit/pty.h>
 #include <ptysplit/uidlist.h>
 
+#include "ptysplit-usage.h"
 #include "ptyhead.h"
 
 #define USAGE "ptyhead [ -1 ] [ -H ] [ -n ] [ -r ] [ -R ] [ -d notif ] [ -F fdholder ] [ -m mode ] [ -s ROWSxCOLS ] [ -T term ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
@@ -44,7 +45,7 @@ static void dieinvalid (int, char const *, char const *) gccattr_noreturn ;
 static void dieinvalid (int c, char const *arg, char const *expected)
 {
   char o[2] = { (char)c, 0 } ;
-  strerr_dief(100, "invalid -", o, ": ", arg, ": expected ", expected) ;
+  ptysplit_dieinvalid(o, arg, expected) ;
 }
 
 static void parse_options (int *argc, char const *const **argv)
@@ -68,8 +69,8 @@ static void parse_options (int *argc, char const *const **argv)
       case 's' : if (!parse_size(l.arg, &opt.rows, &opt.cols)) dieinvalid(c, l.arg, "ROWSxCOLS, each 1 to 65535") ; break ;
       case 'T' : if (strlen(l.arg) > PTYSPLIT_STRING_MAX) dieinvalid(c, l.arg, "a terminal type of at most 255 bytes") ; opt.term = l.arg ; break ;
       case 't' : if (!parse_timeout(l.arg)) dieinvalid(c, l.arg, "milliseconds, 0 (none) to 2147483647") ; break ;
-      case 'u' : if (!ptysplit_uidlist_add(&opt.uids, l.arg)) dieinvalid(c, l.arg, opt.uids.n >= PTYSPLIT_UIDLIST_MAX ? "at most 16 -u options" : "a numeric uid") ; break ;
-      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieinvalid(c, l.arg, "a number") ; break ;
+      case 'u' : if (!ptysplit_uidlist_add(&opt.uids, l.arg)) dieinvalid(c, l.arg, opt.uids.n >= PTYSPLIT_UIDLIST_MAX ? PTYSPLIT_EXPECT_UIDS : PTYSPLIT_EXPECT_UID) ; break ;
+      case 'v' : if (!uint0_scan(l.arg, &verbosity)) dieinvalid(c, l.arg, PTYSPLIT_EXPECT_VERBOSITY) ; break ;
       default : dieusage() ;
     }
   }
