@@ -241,7 +241,7 @@ for sv in runit:runsv daemontools:supervise ; do
   $tmux new-window -d -n $name "s6-setuidgid nobody $bin/ptyhead $root/nobody/pty"
   pid=
   if until_true shows $name "$want" ; then
-    pid=$(pgrep -P "${pids##*:}" | head -n 1)
+    pid=$(pgrep -x -P "${pids##*:}" prog | head -n 1)  # runit/rtorrent has a log/ too: runsv runs svlogd beside it
   fi
   if test -n "$pid" && is_program "$pid" "$prog" ; then
     pass "examples: $name/rtorrent runs as the user with its HOME, a child of $prog, on the head"

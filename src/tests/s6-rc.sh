@@ -33,7 +33,7 @@ if ! command -v s6-rc-compile >/dev/null 2>&1 ; then
   PATH=$top/build-vendor/glibc/stack/bin:$PATH
   export PATH
 fi
-for need in s6-rc s6-rc-init s6-svscan s6-log execlineb screen ; do
+for need in s6-rc s6-rc-init s6-svscan s6-log execlineb ; do
   command -v $need >/dev/null 2>&1 || { skip "$name" "$need is not installed" ; exit 0 ; }
 done
 test "$(id -u)" -eq 0 || { skip "$name" "needs root (the examples set owners)" ; exit 0 ; }
@@ -41,7 +41,6 @@ test "$(id -u)" -eq 0 || { skip "$name" "needs root (the examples set owners)" ;
 dir=$(mktemp -d /tmp/ptysplit-s6rc.XXXXXX) || exit 111
 chmod 0755 "$dir"
 scan=$dir/scan live=$dir/live
-sess=ptysplit-s6rc-$$
 svscan=
 
 cleanup () {
@@ -53,19 +52,18 @@ cleanup () {
     while kill -0 "$svscan" 2>/dev/null && test $i -lt 50 ; do sleep 0.1 ; i=$((i + 1)) ; done
     kill -9 "$svscan" 2>/dev/null
   fi
-  screen -S "$sess" -X quit >/dev/null 2>&1
   rm -rf "$dir"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 # The binaries and the source definitions, moved into $dir.
-mkdir -p "$dir/bin" "$scan" && cp "$top/ptyexec" "$top/ptyhead" "$dir/bin/" || exit 111
+mkdir -p "$dir/bin" "$scan" && cp "$top/ptyexec" "$top/ptyhead" "$top/ptyattach" "$dir/bin/" || exit 111
 cp -R "$top/doc/examples/s6-rc" "$dir/src" || exit 111
 for f in "$dir"/src/*/run ; do
   sed -e "/^s6-setuidgid /d" -e "s/-o rtorrent[a-z]* -g rtorrent[a-z]*/-o root -g root/" \
       -e "s|/run/rtorrent|$dir/run|g" -e "s|/var/log/rtorrent|$dir/log|g" \
-      -e "s|-S rtorrent|-S $sess|" -e "s|ptyexec |$dir/bin/ptyexec |" -e "s|ptyhead |$dir/bin/ptyhead |" \
+      -e "s|ptyexec |$dir/bin/ptyexec |" -e "s|ptyhead |$dir/bin/ptyhead |" \
       -e 's|^rtorrent$|sh -c "echo instance \\$\\$ on \\$(tty) ; exec sleep 1000"|' "$f" > "$f.new" \
     && mv "$f.new" "$f" && chmod 0755 "$f" || exit 111
 done
@@ -73,7 +71,7 @@ done
 svpid () { s6-svstat -o pid "$scan/$1" 2>/dev/null ; }
 is_up_with_pid () { p=$(svpid "$1") && test -n "$p" && test "$p" != -1 && test "$p" != "$2" ; }
 is_gone () { ! kill -0 "$1" 2>/dev/null ; }
-screen_of () { rm -f "$dir/hardcopy" ; screen -S "$sess" -p 0 -X hardcopy "$dir/hardcopy" >/dev/null 2>&1 && sleep 0.1 && cat "$dir/hardcopy" ; }
+screen_of () { timeout 10 "$dir/bin/ptyattach" -p "$dir/run/pty" 2>/dev/null ; }
 shows () { screen_of | grep -q -- "$1" ; }
 logged () { cat "$dir/log/current" 2>/dev/null | grep -q -- "$1" ; }
 
