@@ -36,9 +36,12 @@ src/ptysplit/ptyhead_holder_none.o src/ptysplit/ptyhead_holder_none.lo: src/ptys
 src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_log.lo: src/ptysplit/ptyhead_log.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_message.lo: src/ptysplit/ptyhead_message.c src/include/ptysplit/fdpass.h src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_options.lo: src/ptysplit/ptyhead_options.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_replay.o src/ptysplit/ptyhead_replay.lo: src/ptysplit/ptyhead_replay.c src/include/ptysplit/protocol.h src/include/ptysplit/textlog.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_session.lo: src/ptysplit/ptyhead_session.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_socket.lo: src/ptysplit/ptyhead_socket.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_status.o src/ptysplit/ptyhead_status.lo: src/ptysplit/ptyhead_status.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_terminal.lo: src/ptysplit/ptyhead_terminal.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
+src/ptysplit/ptyhead_viewer.o src/ptysplit/ptyhead_viewer.lo: src/ptysplit/ptyhead_viewer.c src/include/ptysplit/protocol.h src/include/ptysplit/uidlist.h src/ptysplit/ptyhead.h
 src/tests/ptysplit-fuzz-target.o src/tests/ptysplit-fuzz-target.lo: src/tests/ptysplit-fuzz-target.c src/include/ptysplit/protocol.h
 src/tests/ptysplit-fuzz-textlog.o src/tests/ptysplit-fuzz-textlog.lo: src/tests/ptysplit-fuzz-textlog.c src/include/ptysplit/textlog.h
 src/tests/ptysplit-harness.o src/tests/ptysplit-harness.lo: src/tests/ptysplit-harness.c src/include/ptysplit/protocol.h src/include/ptysplit/pty.h src/tests/ptysplit-harness.h
@@ -52,7 +55,7 @@ ptyattach: src/ptysplit/ptyattach.o libptysplit.a.xyzzy -lskarnet
 ptyexec: EXTRA_LIBS :=
 ptyexec: src/ptysplit/ptyexec.o libptysplit.a.xyzzy -lskarnet
 ptyhead: EXTRA_LIBS :=
-ptyhead: src/ptysplit/ptyhead.o src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_message.o ${PTYHEAD_HOLDER} libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
+ptyhead: src/ptysplit/ptyhead.o src/ptysplit/ptyhead_options.o src/ptysplit/ptyhead_terminal.o src/ptysplit/ptyhead_socket.o src/ptysplit/ptyhead_log.o src/ptysplit/ptyhead_session.o src/ptysplit/ptyhead_client.o src/ptysplit/ptyhead_message.o src/ptysplit/ptyhead_replay.o src/ptysplit/ptyhead_viewer.o src/ptysplit/ptyhead_status.o ${PTYHEAD_HOLDER} libptysplit.a.xyzzy ${FDHOLDER_LIB} -lskarnet
 ptysplit-probe: EXTRA_LIBS :=
 ptysplit-probe: src/tests/ptysplit-probe.o -lskarnet
 ptysplit-tests: EXTRA_LIBS :=

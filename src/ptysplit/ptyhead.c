@@ -56,6 +56,7 @@ void teardown (void)
   if (sess.state != SESSION_IDLE) session_end() ;
   else terminal_leave() ;
   clients_close() ;
+  viewers_close() ;
   socket_remove() ;
   errno = e ;
 }
@@ -101,6 +102,12 @@ static ssize_t queue_flush (cbuffer *b, int fd)
   r = fd_writev(fd, v, 2) ;
   if (r > 0) cbuffer_RSEEK(b, (size_t)r) ;
   return r ;
+}
+
+static void master_write (void)
+{
+  if (queue_flush(&inq, sess.master) < 0 && !error_isagain(errno))
+    inq.p = inq.n = 0 ;
 }
 
 void proxy_reset (void)
@@ -161,12 +168,28 @@ static void drop_report (void)
 }
 
  /* What the program writes goes to the terminal's queue (-n: what does
-    not fit is counted) and to the log. */
+    not fit is counted), to the log, to the replay and to the viewers. */
 void output_from_program (char const *s, size_t len)
 {
-  dropped += len - cbuffer_put(&outq, s, len) ;
+  if (!opt.headless) dropped += len - cbuffer_put(&outq, s, len) ;
   log_feed(s, len) ;
+  replay_put(s, len) ;
+  viewers_write() ;
   repaint_after_output() ;
+}
+
+ /* Keys from viewers go where the terminal's go. With no program, they
+    are dropped. */
+size_t head_input_room (void)
+{
+  return sess.state == SESSION_LIVE ? cbuffer_available(&inq) : INBUF_SIZE ;
+}
+
+void head_input_put (char const *s, size_t len)
+{
+  if (sess.state != SESSION_LIVE) return ;
+  cbuffer_put(&inq, s, len) ;
+  master_write() ;
 }
 
 static void stdout_write (void)
@@ -177,12 +200,6 @@ static void stdout_write (void)
     diecleanusys(111, "write to stdout") ;
   }
   if (dropped && cbuffer_len(&outq) < OUTBUF_SIZE / 2) drop_report() ;
-}
-
-static void master_write (void)
-{
-  if (queue_flush(&inq, sess.master) < 0 && !error_isagain(errno))
-    inq.p = inq.n = 0 ;
 }
 
 static void stdin_read (void)
@@ -198,7 +215,7 @@ static void stdin_read (void)
     r = queue_fill(&inq, 0) ;
      /* Written at once: the master is nearly always ready, and waiting
         for iopause to say so costs one more iopause per keystroke. */
-    if (r > 0) { master_write() ; return ; }
+    if (r > 0) { sizerule_terminal_active() ; master_write() ; return ; }
   }
   if (r < 0 && error_isagain(errno)) return ;
   if (r < 0 && errno == EIO) exit_clean() ;
@@ -214,7 +231,7 @@ static void stdin_read (void)
 static void master_read (void)
 {
   char buf[OUTBUF_SIZE] ;
-  size_t max = opt.dropping ? sizeof(buf) : cbuffer_available(&outq) ;
+  size_t max = opt.dropping || opt.headless ? sizeof(buf) : cbuffer_available(&outq) ;
   ssize_t r = fd_read(sess.master, buf, max < sizeof(buf) ? max : sizeof(buf)) ;
   if (r > 0)
   {
@@ -235,7 +252,7 @@ static void proxy_prepare_iopause (iopause_fd *x, unsigned int *n, tain *deadlin
   xmaster = xstdin = XNONE ;
   if (sess.state == SESSION_LIVE)
   {
-    short events = (!cbuffer_isfull(&outq) || opt.dropping ? IOPAUSE_READ : 0) | (cbuffer_isempty(&inq) ? 0 : IOPAUSE_WRITE) ;
+    short events = (!cbuffer_isfull(&outq) || opt.dropping || opt.headless ? IOPAUSE_READ : 0) | (cbuffer_isempty(&inq) ? 0 : IOPAUSE_WRITE) ;
     if (events) xmaster = x_add(x, n, sess.master, events) ;
     if (!term.stdin_eof && !cbuffer_isfull(&inq)) xstdin = x_add(x, n, 0, IOPAUSE_READ) ;
   }
@@ -248,7 +265,7 @@ static void proxy_handle (iopause_fd const *x)
   if (sess.state != SESSION_LIVE) return ;
   r = xrevents(x, xmaster) ;
   if (r & IOPAUSE_WRITE || (!cbuffer_isempty(&inq) && r & IOPAUSE_EXCEPT)) master_write() ;
-  if (r & (IOPAUSE_READ | IOPAUSE_EXCEPT) && (!cbuffer_isfull(&outq) || opt.dropping)) master_read() ;
+  if (r & (IOPAUSE_READ | IOPAUSE_EXCEPT) && (!cbuffer_isfull(&outq) || opt.dropping || opt.headless)) master_read() ;
   if (sess.state == SESSION_LIVE && xrevents(x, xstdin)) stdin_read() ;
 }
 
@@ -262,9 +279,11 @@ static void handle_signals (void)
     case -1 : diecleanusys(111, "selfpipe_read") ;
     case 0 : return ;
     case SIGWINCH :
-      if (sess.state != SESSION_IDLE && term.istty && size_apply(sess.master) < 0)
-        strerr_warnwusys("set the program's window size") ;
+    {
+      struct winsize ws ;
+      if (terminal_size(&ws)) sizerule_terminal(&ws) ;
       break ;
+    }
     case SIGTERM :
     case SIGINT :
     case SIGHUP : exit_clean() ;
@@ -299,13 +318,14 @@ static void loop (int spfd)
 {
   for (;;)
   {
-    iopause_fd x[5 + MAXCLIENTS] ;
+    iopause_fd x[5 + MAXCLIENTS + VIEWERS_MAX] ;
     unsigned int n = 0 ;
     tain deadline = tain_infinite ;
     x_add(x, &n, spfd, IOPAUSE_READ) ;
     proxy_prepare_iopause(x, &n, &deadline) ;
     log_prepare_iopause(x, &n, &deadline) ;
     clients_prepare_iopause(x, &n, &deadline) ;
+    viewers_prepare_iopause(x, &n) ;
     repaint_prepare_iopause(&deadline) ;
 
     if (iopause_g(x, n, &deadline) < 0) diecleanusys(111, "iopause") ;
@@ -313,6 +333,7 @@ static void loop (int spfd)
     if (x[0].revents & IOPAUSE_READ) handle_signals() ;
     proxy_handle(x) ;
     log_handle(x) ;
+    viewers_handle(x) ;
     repaint_handle() ;
     session_advance() ;
     clients_handle(x) ;
@@ -321,6 +342,14 @@ static void loop (int spfd)
 
 
  /* start-up */
+
+ /* -s, or the terminal's size, which is then one more viewer's */
+static void head_size_init (void)
+{
+  struct winsize ws = { .ws_row = opt.rows, .ws_col = opt.cols, .ws_xpixel = 0, .ws_ypixel = 0 } ;
+  sizerule_init(&ws) ;
+  if (terminal_size(&ws)) sizerule_terminal(&ws) ;
+}
 
 static int signals_init (void)
 {
@@ -346,9 +375,12 @@ int main (int argc, char const *const *argv)
   message_init() ;
   options_parse(argc, argv) ;
   if (!fd_sanitize()) strerr_diefusys(111, "make sure fds 0, 1 and 2 are open") ;
-  term.istty = isatty(0) ;
+  term.istty = !opt.headless && isatty(0) ;
+  term.stdin_eof = opt.headless ;
   clients_init() ;
   tain_now_set_stopwatch_g() ;
+  head_size_init() ;
+  sess.since = STAMP ;
   holder_init() ;
   spfd = signals_init() ;
   socket_create() ;

@@ -13,6 +13,9 @@
     ptyhead_session.c  the session's states, the size, the repaint
     ptyhead_client.c   clients in their handshake, and what they ask for
     ptyhead_holder.c   -F (ptyhead_holder_none.c: built without libs6)
+    ptyhead_replay.c   the last 64 KiB of output: replay, PRINT, the viewers' queue
+    ptyhead_viewer.c   the viewers (ptyattach) and the size rule
+    ptyhead_status.c   the STATUS line
     ptyhead_message.c  stderr that never blocks, warnings' rate limiter
     Each object that waits on an fd keeps its own index into the
     iopause array, XNONE when it is not in this turn's array.
@@ -22,10 +25,12 @@
 #include <stdint.h>
 #include <termios.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/iopause.h>
+#include <skalibs/stralloc.h>
 
 #include <ptysplit/protocol.h>
 #include <ptysplit/uidlist.h>
@@ -48,6 +53,7 @@ struct options_s
   unsigned int replace : 1 ;
   unsigned int readonly : 1 ;
   unsigned int dropping : 1 ;
+  unsigned int headless : 1 ;
   unsigned int mode ;
   unsigned int rows ;
   unsigned int cols ;
@@ -116,6 +122,7 @@ extern void log_end (void) ;
 extern void log_feed (char const *, size_t) ;
 extern void log_finish (void) ;
 extern int log_pending (void) ;
+extern int log_fd (void) ;
 extern void log_prepare_iopause (iopause_fd *, unsigned int *, tain *) ;
 extern void log_handle (iopause_fd const *) ;
 
@@ -138,9 +145,10 @@ struct session_s
   int master ;                               /* -1 when SESSION_IDLE */
   tain drain ;                               /* -n, HUNGUP: the output's last chance */
   uint32_t pid ;
+  tain since ;                               /* when it started, or the last one ended */
   char name[PTYSPLIT_STRING_MAX + 1] ;
 } ;
-#define SESSION_ZERO { .state = SESSION_IDLE, .master = -1, .pid = 0, .name = "" }
+#define SESSION_ZERO { .state = SESSION_IDLE, .master = -1, .pid = 0, .since = TAIN_ZERO, .name = "" }
 
 extern session sess ;
 extern void session_start (int, int, char const *, uint32_t) ;
@@ -176,6 +184,7 @@ extern void holder_init (void) ;
 extern void holder_adopt (void) ;
 extern void holder_store (int) ;
 extern void holder_delete (void) ;
+extern int holder_parked (void) ;
 
 
  /* messages (ptyhead_message.c): none can block the loop; warnings
@@ -186,5 +195,37 @@ extern int warn_allowed (void) ;
 #define client_warnw(...) do { if (warn_allowed()) strerr_warnw(__VA_ARGS__) ; } while (0)
 #define client_warnwusys(...) do { if (warn_allowed()) strerr_warnwusys(__VA_ARGS__) ; } while (0)
 #define client_warni(...) do { if (warn_allowed()) strerr_warni(__VA_ARGS__) ; } while (0)
+
+
+ /* What the head gives the viewers (ptyhead.c) */
+extern void head_setsize (struct winsize const *) ;   /* the program's size, now and for the next one */
+extern void head_repaint (void) ;                      /* a real repaint of the program, soon */
+extern size_t head_input_room (void) ;                 /* keys the program's input queue takes now */
+extern void head_input_put (char const *, size_t) ;    /* at most head_input_room() bytes */
+extern int head_status (stralloc *) ;                  /* the STATUS line, LF included; 0: no memory */
+
+ /* ptyhead_replay.c: the last output, every viewer's output queue */
+#define PTYSPLIT_REPLAY_SIZE 65536
+extern void replay_put (char const *, size_t) ;
+extern uint64_t replay_start (void) ;                  /* absolute position of the oldest byte kept */
+extern uint64_t replay_end (void) ;                    /* absolute position after the newest */
+extern void replay_peek (uint64_t, struct iovec *) ;   /* v[2]: the bytes from a kept position on */
+extern uint64_t replay_linestart (uint64_t) ;          /* the first line start at or after it */
+extern int replay_text (stralloc *) ;                  /* the replay as text lines, for PRINT */
+
+ /* ptyhead_viewer.c: the viewers and the size rule */
+#define VIEWERS_MAX 128
+extern int viewer_add (int, uid_t, uint32_t, unsigned int, char const *, size_t) ;  /* fd, uid, pid, request flags, bytes read past the request */
+extern void viewers_prepare_iopause (iopause_fd *, unsigned int *) ;
+extern void viewers_handle (iopause_fd const *) ;
+extern void viewers_write (void) ;                     /* after replay_put: now, to all that can take it */
+extern void viewers_close (void) ;
+extern int viewers_full (void) ;
+extern unsigned int viewers_count (unsigned int *) ;   /* VIEW viewers; *: how many read-only */
+extern uint64_t viewers_dropped (void) ;               /* bytes viewers lost since the head started */
+extern void sizerule_init (struct winsize const *) ;   /* -s, or the terminal's */
+extern void sizerule_get (struct winsize *) ;          /* the size the program has, or the next one gets */
+extern void sizerule_terminal (struct winsize const *) ;  /* the head's own terminal resized */
+extern void sizerule_terminal_active (void) ;          /* the head's own terminal typed */
 
 #endif

@@ -40,6 +40,7 @@ typedef enum client_kind_e client_kind, *client_kind_ref ;
 enum client_kind_e
 {
   CLIENT_PROGRAM,                            /* ptyexec's request */
+  CLIENT_VIEWER,                             /* ptyattach's request */
   CLIENT_CONSOLE                             /* an OCI runtime's console */
 } ;
 
@@ -133,9 +134,42 @@ static void client_attach (client *c, char const *name, uint32_t pid, int native
   holder_store(fd) ;
 }
 
+#define VIEWER_FLAGS (PTYSPLIT_REQUEST_READONLY | PTYSPLIT_REQUEST_STATUS | PTYSPLIT_REQUEST_PRINT)
+
+ /* A viewer: the answer, then the connection belongs to the viewers.
+    s: what came after the request (its first frames). */
+static void client_serve_viewer (client *c, ptysplit_request const *req, char const *s, size_t len)
+{
+  struct winsize ws ;
+  char buf[PTYSPLIT_ANSWER_MAX] ;
+  if (req->flags & PTYSPLIT_REQUEST_LOG || c->nfds) { client_reject(c, "bad request: a viewer sends no fd", 1, 1) ; return ; }
+  if ((req->flags & (PTYSPLIT_REQUEST_STATUS | PTYSPLIT_REQUEST_PRINT)) == (PTYSPLIT_REQUEST_STATUS | PTYSPLIT_REQUEST_PRINT))
+  {
+    client_reject(c, "bad request: status and print at once", 1, 1) ;
+    return ;
+  }
+  if (viewers_full()) { client_reject(c, "busy: too many viewers", 1, verbosity >= 2) ; return ; }
+  sizerule_get(&ws) ;
+  if (!client_send(c, buf, ptysplit_answer_pack_accept(buf, ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel, opt.term)))
+  {
+    client_warnwusys("answer a viewer") ;
+    client_drop(c) ;
+    return ;
+  }
+  if (!viewer_add(c->sock, c->uid, req->pid, req->flags, s, len))
+  {
+    client_warnwusys("add a viewer") ;
+    client_drop(c) ;
+    return ;
+  }
+  c->sock = -1 ;
+  c->xindex = XNONE ;
+  nclients-- ;
+}
+
 static void client_serve_program (client *c, ptysplit_request const *req)
 {
-  if (req->flags & ~PTYSPLIT_REQUEST_FLAGS) { client_reject(c, "bad request: unsupported flags", 1, 1) ; return ; }
+  if (req->flags & ~PTYSPLIT_REQUEST_FLAGS || req->flags & VIEWER_FLAGS) { client_reject(c, "bad request: unsupported flags", 1, 1) ; return ; }
   if (req->flags & PTYSPLIT_REQUEST_LOG)
   {
     if (c->nfds != 2) { client_reject(c, "bad request: expected two fds, the master and the log", 1, 1) ; return ; }
@@ -152,24 +186,45 @@ static void client_serve_console (client *c, size_t len)
   client_attach(c, "console", 0, 0) ;
 }
 
- /* The one place where what a client asked for is served. */
-static void client_serve (client *c, client_kind kind, ptysplit_request const *req, size_t len)
+ /* The one place where what a client asked for is served. s, len: the
+    console's message, or what came after a viewer's request. */
+static void client_serve (client *c, client_kind kind, ptysplit_request const *req, char const *s, size_t len)
 {
   switch (kind)
   {
     case CLIENT_PROGRAM : client_serve_program(c, req) ; break ;
+    case CLIENT_VIEWER : client_serve_viewer(c, req, s, len) ; break ;
     case CLIENT_CONSOLE : client_serve_console(c, len) ; break ;
   }
 }
 
+ /* A complete request: a viewer's, or a program's. */
+static void client_serve_request (client *c, ptysplit_request const *req, char const *s, size_t len)
+{
+  if (req->flags & ~(PTYSPLIT_REQUEST_FLAGS | PTYSPLIT_REQUEST_VIEW | VIEWER_FLAGS))
+    client_reject(c, "bad request: unsupported flags", 1, 1) ;
+  else if (req->flags & PTYSPLIT_REQUEST_VIEW) client_serve(c, CLIENT_VIEWER, req, s, len) ;
+  else client_serve(c, CLIENT_PROGRAM, req, 0, 0) ;
+}
+
+ /* The request's length once its header is in, at most PTYSPLIT_REQUEST_MAX:
+    a viewer's first frames may follow its request in the same read. */
+static size_t request_prefix (char const *s, size_t len)
+{
+  size_t total ;
+  if (len < PTYSPLIT_REQUEST_HEADER_LEN) return len ;
+  total = PTYSPLIT_REQUEST_HEADER_LEN + (unsigned char)s[PTYSPLIT_MAGIC_LEN + 6] ;
+  return len < total ? len : total ;
+}
+
 static void client_read (client *c)
 {
-  char msg[PTYSPLIT_MESSAGE_MAX] ;
+  char msg[PTYSPLIT_REQUEST_MAX + PTYSPLIT_MESSAGE_MAX] ;
   int fds[PTYSPLIT_FDPASS_MAXFDS] ;
   unsigned int nfds ;
   ptysplit_request req ;
   size_t used ;
-  ssize_t r = ptysplit_recvfds(c->sock, msg, sizeof(msg), fds, &nfds) ;
+  ssize_t r = ptysplit_recvfds(c->sock, msg + c->len, PTYSPLIT_MESSAGE_MAX, fds, &nfds) ;
   if (r < 0)
   {
     if (error_isagain(errno)) return ;
@@ -188,16 +243,26 @@ static void client_read (client *c)
   if (!r) { client_drop(c) ; return ; }
   if (!c->len && ptysplit_request_parse(msg, r, &req, &used) == PTYSPLIT_PARSE_FOREIGN)
   {
-    client_serve(c, CLIENT_CONSOLE, 0, r) ;
+    client_serve(c, CLIENT_CONSOLE, 0, msg, r) ;
     return ;
   }
-  if ((size_t)r > sizeof(c->buf) - c->len) { client_reject(c, "bad request: message too long", 1, 1) ; return ; }
-  memcpy(c->buf + c->len, msg, r) ;
-  c->len += r ;
-  switch (ptysplit_request_parse(c->buf, c->len, &req, &used))
+   /* what came before, then this: a viewer's first frames may follow its request */
+  memcpy(msg, c->buf, c->len) ;
+  r += c->len ;
+  switch (ptysplit_request_parse(msg, request_prefix(msg, r), &req, &used))
   {
-    case PTYSPLIT_PARSE_COMPLETE : client_serve(c, CLIENT_PROGRAM, &req, c->len) ; return ;
-    case PTYSPLIT_PARSE_PARTIAL : return ;
+    case PTYSPLIT_PARSE_COMPLETE :
+      if (!(req.flags & PTYSPLIT_REQUEST_VIEW) && (size_t)r > used)
+      {
+        client_reject(c, (size_t)r > sizeof(c->buf) ? "bad request: message too long" : "bad request: malformed message", 1, 1) ;
+        return ;
+      }
+      client_serve_request(c, &req, msg + used, r - used) ;
+      return ;
+    case PTYSPLIT_PARSE_PARTIAL :
+      memcpy(c->buf, msg, r) ;
+      c->len = r ;
+      return ;
     default : client_reject(c, "bad request: malformed message", 1, 1) ; return ;
   }
 }

@@ -24,3 +24,8 @@ void holder_store (int master)
 void holder_delete (void)
 {
 }
+
+int holder_parked (void)
+{
+  return 0 ;
+}

@@ -91,7 +91,12 @@ void log_open (int fd)
   lg.kind = LOG_OWN ;
 }
 
-static void log_close (void)
+int log_fd (void)
+{
+  return lg.fd ;
+}
+
+void log_close (void)
 {
   if (lg.fd < 0) return ;
   fd_close(lg.fd) ;

@@ -18,10 +18,10 @@
 
 #include "ptyhead.h"
 
-#define USAGE "ptyhead [ -1 ] [ -n ] [ -r ] [ -R ] [ -d notif ] [ -F fdholder ] [ -m mode ] [ -s ROWSxCOLS ] [ -T term ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
+#define USAGE "ptyhead [ -1 ] [ -H ] [ -n ] [ -r ] [ -R ] [ -d notif ] [ -F fdholder ] [ -m mode ] [ -s ROWSxCOLS ] [ -T term ] [ -t timeout ] [ -u uid ] [ -v verbosity ] socket"
 #define dieusage() strerr_dieusage(100, USAGE)
 
-options opt = { .once = 0, .replace = 0, .readonly = 0, .dropping = 0, .mode = 0600, .rows = PTYSPLIT_DEFAULT_ROWS, .cols = PTYSPLIT_DEFAULT_COLS, .timeout = 2000, .notif = -1, .term = 0, .holder = 0, .uids = PTYSPLIT_UIDLIST_ZERO } ;
+options opt = { .once = 0, .replace = 0, .readonly = 0, .dropping = 0, .headless = 0, .mode = 0600, .rows = PTYSPLIT_DEFAULT_ROWS, .cols = PTYSPLIT_DEFAULT_COLS, .timeout = 2000, .notif = -1, .term = 0, .holder = 0, .uids = PTYSPLIT_UIDLIST_ZERO } ;
 unsigned int verbosity = 1 ;
 char const *sockpath ;
 
@@ -53,11 +53,12 @@ static void parse_options (int *argc, char const *const **argv)
   for (;;)
   {
     unsigned int fd ;
-    int c = subgetopt_r(*argc, *argv, "1nrRd:F:m:s:T:t:u:v:", &l) ;
+    int c = subgetopt_r(*argc, *argv, "1HnrRd:F:m:s:T:t:u:v:", &l) ;
     if (c == -1) break ;
     switch (c)
     {
       case '1' : opt.once = 1 ; break ;
+      case 'H' : opt.headless = 1 ; break ;
       case 'n' : opt.dropping = 1 ; break ;
       case 'r' : opt.replace = 1 ; break ;
       case 'R' : opt.readonly = 1 ; break ;

@@ -45,6 +45,7 @@ void session_start (int master, int log, char const *name, uint32_t pid)
   sess.master = master ;
   sess.state = SESSION_LIVE ;
   sess.pid = pid ;
+  sess.since = STAMP ;
   memcpy(sess.name, name, len + 1) ;
   ndelay_on(master) ;
   proxy_reset() ;
@@ -67,6 +68,7 @@ void session_end (void)
   fd_close(sess.master) ;
   sess.master = -1 ;
   sess.state = SESSION_IDLE ;
+  sess.since = STAMP ;
   proxy_reset() ;
   proxy_end() ;
   log_end() ;
@@ -78,10 +80,20 @@ void session_end (void)
 
 void size_wanted (struct winsize *ws)
 {
-  if (terminal_size(ws)) return ;
-  ws->ws_row = opt.rows ;
-  ws->ws_col = opt.cols ;
-  ws->ws_xpixel = ws->ws_ypixel = 0 ;
+  sizerule_get(ws) ;
+}
+
+ /* The size rule chose a new size: the program gets it now. */
+void head_setsize (struct winsize const *ws)
+{
+  (void)ws ;
+  if (sess.state != SESSION_IDLE && size_apply(sess.master) < 0)
+    strerr_warnwusys("set the program's window size") ;
+}
+
+void head_repaint (void)
+{
+  repaint_request() ;
 }
 
  /* Gives a master the size it should have: 0, or -1 with errno. */

@@ -15,6 +15,7 @@ terminal term = TERMINAL_ZERO ;
 
 void terminal_enter (void)
 {
+  if (opt.headless) return ;
   term.flags0 = fcntl(0, F_GETFL) ;
   term.flags1 = fcntl(1, F_GETFL) ;
   term.flagsaved = term.flags0 >= 0 && term.flags1 >= 0 ;

@@ -1380,8 +1380,14 @@ static int t_bad_requests (void)
   bad[PTYSPLIT_MAGIC_LEN] = 99 ;
   if (!refused(bad, len, 0, 0, "malformed", "a request of protocol version 99")) return 0 ;
   memcpy(bad, req, len) ;
-  bad[PTYSPLIT_MAGIC_LEN + 1] = 0x02 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = 0x80 ;
   if (!refused(bad, len, 0, 0, "unsupported flags", "a request with an unknown flag")) return 0 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_READONLY ;
+  if (!refused(bad, len, 0, 0, "unsupported flags", "a program's request with a viewer's flag")) return 0 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_LOG ;
+  if (!refused(bad, len, 0, 0, "a viewer sends no fd", "a viewer's request with LOG")) return 0 ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_STATUS | PTYSPLIT_REQUEST_PRINT ;
+  if (!refused(bad, len, 0, 0, "status and print", "a viewer's request with STATUS and PRINT")) return 0 ;
   {
     char logreq[PTYSPLIT_REQUEST_MAX] ;
     size_t loglen = ptysplit_request_pack_flags(logreq, getpid(), "raw", PTYSPLIT_REQUEST_LOG) ;
@@ -1390,6 +1396,9 @@ static int t_bad_requests (void)
   if (pipecoe(p) < 0) return FAIL("harness: unable to pipe") ;
   two[0] = p[0] ; two[1] = p[1] ;
   e = !refused(req, len, p, 1, "not a PTY master", "a request with a pipe") ;
+  memcpy(bad, req, len) ;
+  bad[PTYSPLIT_MAGIC_LEN + 1] = PTYSPLIT_REQUEST_VIEW ;
+  if (!e) e = !refused(bad, len, p, 1, "a viewer sends no fd", "a viewer's request with an fd") ;
   if (!e) e = !refused(req, len, two, 2, "one fd", "a request with two fds") ;
   fd_close(p[0]) ; fd_close(p[1]) ;
   if (e) return 0 ;
@@ -2070,11 +2079,11 @@ static int t_stalled_viewer_n_program_ends (void)
 
 
  /*
-    ptyattach, the viewer. The real ptyhead does not serve viewers yet:
-    it refuses their requests ("bad request: unsupported flags"). Tests
-    marked FAKE-HEAD talk to a minimal listener here that speaks the
-    viewer protocol; tests marked SWITCH expect today's refusal. Both
-    move to the real ptyhead once it serves viewers (issue 13, head side).
+    ptyattach, the viewer. Tests marked FAKE-HEAD talk to a minimal
+    listener here that speaks the viewer protocol, to see exactly which
+    frames ptyattach sends and how it takes what a head may do (hang up,
+    flood, send junk); the others, and src/tests/viewers.sh, use the real
+    ptyhead.
  */
 
 static char const *const attach_env[] = { "TERM=xterm-test", 0 } ;
@@ -2159,16 +2168,24 @@ static int t_attach_wait_timeout (void)
   return 1 ;
 }
 
- /* SWITCH: today the head refuses viewers; then: -s prints the status. */
+ /* ptyattach -s: the status line of a head with no program, then 0. */
+static int attach_status_down (hproc *p, char const *what)
+{
+  if (!p || !exits(p, 0, what)) return 0 ;
+  if (!h_expect(&p->outs, 0, " viewers, 0 bytes dropped\n", H_LONG) || strncmp(p->outs.s, "down ", 5))
+    return FAIL(what, ": expected \"down N seconds, 0 viewers, 0 bytes dropped\", got ", h_show(&p->outs, 0)) ;
+  return 1 ;
+}
+
 static int t_attach_wait_appears (void)
 {
   char const *opts[] = { "-t", "3000", "-s", 0 } ;
-  hproc *p = attach_spawn(opts, 0) ;
+  hproc *p = attach_spawn(opts, H_OUTPIPE) ;
   if (!p) return 0 ;
   h_sleep(500) ;
   if (p->done) return FAIL("ptyattach -t 3000 gave up before the head appeared: ", h_status(p), "; stderr: ", h_show(&p->errs, 0)) ;
   if (!h_head(sock, 0, headenv, 0, 37, 101)) return 0 ;
-  return attach_fails(p, sockmsg("ptyattach: fatal: head at ", " refused: bad request: unsupported flags"), "ptyattach -t 3000 when the head appears") ;
+  return attach_status_down(p, "ptyattach -t 3000 -s when the head appears") ;
 }
 
  /* Refused by the real head: its reason, word for word. */
@@ -2196,7 +2213,7 @@ static int t_attach_head_nobody_refused (void)
   return hasnot(h->screen, 0, "refusing a client", "the head's warnings (ptyattach must not even send its request)") ;
 }
 
- /* SWITCH: today the head refuses viewers; then: ptyattach -s gets the status. */
+ /* -u: ptyattach accepts a head run by that uid, and gets its status. */
 static int t_attach_head_nobody_allowed (void)
 {
   char uidfmt[UID_FMT] ;
@@ -2208,359 +2225,252 @@ static int t_attach_head_nobody_allowed (void)
   h = nobody_head(&uid) ;
   if (!h) return 0 ;
   uidfmt[uid_fmt(uidfmt, uid)] = 0 ;
-  return attach_fails(attach_spawn(opts, 0), sockmsg("ptyattach: fatal: head at ", " refused: bad request: unsupported flags"), "ptyattach -u with a head run by nobody") ;
+  return attach_status_down(attach_spawn(opts, H_OUTPIPE), "ptyattach -s -u with a head run by nobody") ;
 }
 
 
- /* FAKE-HEAD: a listener that answers one viewer, in the harness */
-
-typedef struct fakeview_s fakeview, *fakeview_ref ;
-struct fakeview_s
+ /* The real head: headless, the echo probe under ptyexec as its
+    program, seen running (its report in ptyattach -p) before a viewer
+    comes. */
+static hhead *attach_head (char const *tag, hproc **pp)
 {
-  int l ;
-  int c ;
-  ptysplit_request req ;
-  stralloc in ;                           /* what the viewer sent after its request */
-} ;
-
-static int fakeview_listen (fakeview *f)
-{
-  stralloc z = STRALLOC_ZERO ;
-  f->c = -1 ;
-  f->in = z ;
-  f->l = fake_listen() ;
-  return f->l >= 0 ;
-}
-
-static void fakeview_close (fakeview *f)
-{
-  if (f->c >= 0) fd_close(f->c) ;
-  if (f->l >= 0) fd_close(f->l) ;
-  f->c = f->l = -1 ;
-  stralloc_free(&f->in) ;
-}
-
- /* Reads what the viewer sent, for up to ms. 0 on error; the viewer's EOF is not one. */
-static int fakeview_read (fakeview *f, unsigned int ms)
-{
+  char const *hopts[] = { "-H", 0 } ;
+  char const *popts[] = { "-p", 0 } ;
+  char key[64] = "REPORT tag=" ;
+  hhead *h = h_head(sock, hopts, headenv, 0, 37, 101) ;
   tain d ;
-  h_deadline(&d, ms) ;
-  for (;;)
-  {
-    char buf[4096] ;
-    iopause_fd x = { .fd = f->c, .events = IOPAUSE_READ, .revents = 0 } ;
-    ssize_t r ;
-    h_pump(0) ;
-    if (iopause_g(&x, 1, &d) <= 0) return 1 ;
-    r = fd_read(f->c, buf, sizeof(buf)) ;
-    if (r < 0 && error_isagain(errno)) continue ;
-    if (r <= 0) return 1 ;
-    if (!stralloc_catb(&f->in, buf, r)) return FAIL("harness: out of memory") ;
-  }
-}
-
- /* Accepts the viewer and reads its request; what follows it stays in f->in. */
-static int fakeview_accept (fakeview *f)
-{
-  tain d ;
+  if (!h) return 0 ;
+  *pp = probe(0, "echo", tag, execenv, 0) ;
+  if (!*pp) return 0 ;
+  strcat(key, tag) ;
   h_deadline(&d, H_LONG) ;
-  while (f->c < 0)
-  {
-    iopause_fd x = { .fd = f->l, .events = IOPAUSE_READ, .revents = 0 } ;
-    h_pump(0) ;
-    if (iopause_g(&x, 1, &d) <= 0) return FAIL("no viewer connected to the fake head within 5 s") ;
-    f->c = ipc_accept_nbcoe(f->l, 0, 0, 0) ;
-    if (f->c < 0 && !error_isagain(errno)) return FAIL("harness: unable to accept: ", strerror(errno)) ;
-  }
   while (!h_expired(&d))
   {
-    size_t end = 1, used ;
-    if (!fakeview_read(f, 20)) return 0 ;
-    for (; end <= f->in.len ; end++)
-    {
-      int r = ptysplit_request_parse(f->in.s, end, &f->req, &used) ;
-      if (r == PTYSPLIT_PARSE_COMPLETE)
-      {
-        memmove(f->in.s, f->in.s + end, f->in.len - end) ;
-        f->in.len -= end ;
-        return 1 ;
-      }
-      if (r != PTYSPLIT_PARSE_PARTIAL) return FAIL("the viewer's request does not parse: ", h_show(&f->in, 0)) ;
-    }
+    hproc *a = attach_spawn(popts, H_OUTPIPE | H_INPIPE) ;
+    if (!a || !h_wait(a, H_LONG)) return 0 ;
+    if (h_find(&a->outs, 0, key) != (size_t)-1) return h ;
+    h_sleep(50) ;
   }
-  return FAIL("no complete request from the viewer within 5 s: ", h_show(&f->in, 0)) ;
+  FAIL("the program's report never showed in ptyattach -p") ;
+  return 0 ;
 }
 
-static int fakeview_send (fakeview *f, char const *s, size_t len)
+ /* ptyattach on a terminal: the program's report, from the replay. */
+static hhead *attach_shown (char const *const *opts, char const *tag)
 {
-  if (fd_write(f->c, s, len) != (ssize_t)len) return FAIL("harness: unable to write to the viewer: ", strerror(errno)) ;
-  return 1 ;
+  hreport r ;
+  hhead *v = attach_onterm(opts) ;
+  if (!v) return 0 ;
+  return h_report(v->screen, 0, tag, &r, H_LONG) ? v : 0 ;
 }
 
-static int fakeview_answer (fakeview *f, char const *stream)
+ /* Attach, type, resize, detach: the terminal as it was, the program
+    still there. With a passkey, that key reaches the program: ^\ kills
+    the probe (SIGQUIT). */
+static int attach_session (char const *const *opts, char const *detachkey, char const *passkey, int readonly)
 {
-  char ans[PTYSPLIT_ANSWER_MAX] ;
-  size_t len = ptysplit_answer_pack_accept(ans, 24, 80, 0, 0, "xterm-fake") ;
-  if (ndelay_off(f->c) < 0) return FAIL("harness: unable to make a socket blocking") ;
-  return fakeview_send(f, ans, len) && fakeview_send(f, stream, strlen(stream)) ;
-}
-
- /* The frames the viewer sent so far, as text: K"..." and W<rows>x<cols>, or 0 if one is bad. */
-static char const *fakeview_frames (fakeview *f, stralloc *out)
-{
-  size_t pos = 0 ;
-  out->len = 0 ;
-  while (pos < f->in.len)
-  {
-    ptysplit_frame fr ;
-    size_t used ;
-    int r = ptysplit_frame_parse(f->in.s + pos, f->in.len - pos, &fr, &used) ;
-    if (r == PTYSPLIT_PARSE_PARTIAL) break ;
-    if (r != PTYSPLIT_PARSE_COMPLETE) return 0 ;
-    if (fr.tag == 'K')
-    {
-      stralloc_cats(out, "K") ;
-      stralloc_cats(out, h_showb(fr.data, fr.len)) ;
-    }
-    else
-    {
-      stralloc_cats(out, "W") ;
-      stralloc_cats(out, h_u(fr.rows)) ;
-      stralloc_cats(out, "x") ;
-      stralloc_cats(out, h_u(fr.cols)) ;
-    }
-    pos += used ;
-    if (pos < f->in.len) stralloc_cats(out, " ") ;
-  }
-  stralloc_0(out) ;
-  out->len-- ;
-  return out->s ;
-}
-
- /* Until the viewer has sent frames that read as want (all of them, so far). */
-static int fakeview_expect (fakeview *f, char const *want, char const *what)
-{
-  stralloc got = STRALLOC_ZERO ;
-  tain d ;
-  int ok = 0 ;
-  h_deadline(&d, H_LONG) ;
-  for (;;)
-  {
-    char const *s ;
-    if (!fakeview_read(f, 20)) break ;
-    s = fakeview_frames(f, &got) ;
-    if (!s) { ok = FAIL(what, ": a bad frame from the viewer: ", h_show(&f->in, 0)) ; break ; }
-    if (!strcmp(s, want)) { ok = 1 ; break ; }
-    if (h_expired(&d)) { ok = FAIL(what, ": expected the frames ", want, ", got ", s) ; break ; }
-  }
-  stralloc_free(&got) ;
-  return ok ;
-}
-
- /* FAKE-HEAD: attach, show, type, resize, detach: the terminal as it was. */
-static int attach_session (char const *const *opts, uint8_t wantflags, char const *detachkey, char const *passkey, int readonly)
-{
-  fakeview f ;
-  stralloc want = STRALLOC_ZERO ;
+  hproc *p ;
   hhead *v ;
-  int ok = 0 ;
-  if (!fakeview_listen(&f)) return 0 ;
-  v = attach_onterm(opts) ;
-  if (!v || !fakeview_accept(&f)) goto end ;
-  if (f.req.flags != wantflags) { ok = FAIL("the viewer's request flags are ", h_u(f.req.flags), ", expected ", h_u(wantflags)) ; goto end ; }
-  if (!fakeview_answer(&f, "\033[mhello from the head\r\n")) goto end ;
-  if (!shows(v, 0, "hello from the head", "the viewer's terminal")) goto end ;
-  if (!h_israw(v)) goto end ;
-  if (!h_type(v, "ab\r")) goto end ;
-  if (!h_resize(v, 20, 70)) goto end ;
+  size_t from ;
+  if (!attach_head("as", &p)) return 0 ;
+  v = attach_shown(opts, "as") ;
+  if (!v || !h_israw(v)) return 0 ;
+  from = v->screen->len ;
+  if (!readonly && !shows(v, 0, "WINCH 30 90", "the viewer's size, given to the program")) return 0 ;
+  if (!h_type(v, "ab\r") || !h_resize(v, 20, 70)) return 0 ;
   if (readonly)
   {
     h_sleep(300) ;
-    if (!fakeview_expect(&f, "", "a read-only viewer typed on and resized")) goto end ;
+    if (!hasnot(v->screen, from, "GOT ab", "a read-only viewer's keys") || !hasnot(v->screen, from, "WINCH 20 70", "a read-only viewer's size")) return 0 ;
   }
-  else
-  {
-    stralloc_cats(&want, "W30x90 K\"ab\\r\" W20x70") ;
-    stralloc_0(&want) ;
-    if (!fakeview_expect(&f, want.s, "the viewer's size, keys and new size")) goto end ;
-  }
+  else if (!shows(v, from, "GOT ab", "the viewer's keys") || !shows(v, from, "WINCH 20 70", "the viewer's new size")) return 0 ;
   if (passkey)
   {
-    if (!h_type(v, passkey)) goto end ;
+    if (!h_type(v, passkey)) return 0 ;
     if (!readonly)
     {
-      want.len-- ;
-      stralloc_cats(&want, " K") ;
-      stralloc_cats(&want, h_showb(passkey, strlen(passkey))) ;
-      stralloc_0(&want) ;
-      if (!fakeview_expect(&f, want.s, "a key that is not the detach character")) goto end ;
+      if (!h_wait(p, H_LONG) || h_signalled(p) != SIGQUIT) return FAIL("a key that is not the detach character (^\\) did not reach the program: ", h_status(p)) ;
+      p = 0 ;
     }
   }
-  if (!h_type(v, "x") || !h_type(v, detachkey) || !h_type(v, "y")) goto end ;
-  if (!exits(v->p, 0, "ptyattach after the detach character")) goto end ;
-  if (!h_restored(v, 0)) goto end ;
-  if (!readonly)
-  {
-    want.len-- ;
-    stralloc_cats(&want, " K\"x\"") ;
-    stralloc_0(&want) ;
-    if (!fakeview_expect(&f, want.s, "the keys up to the detach character, and not it")) goto end ;
-  }
-  else if (!fakeview_expect(&f, "", "a read-only viewer typed")) goto end ;
-  ok = shows(v, 0, "[detached]", "the viewer's terminal after the detach") ;
- end:
-  stralloc_free(&want) ;
-  fakeview_close(&f) ;
-  return ok ;
+  if (!h_type(v, "x") || !h_type(v, detachkey) || !h_type(v, "y")) return 0 ;
+  if (!exits(v->p, 0, "ptyattach after the detach character")) return 0 ;
+  if (!h_restored(v, 0)) return 0 ;
+  if (!shows(v, 0, "[detached]", "the viewer's terminal after the detach")) return 0 ;
+  h_sleep(200) ;
+  if (p && p->done) return FAIL("the program ended with the detach: ", h_status(p)) ;
+  return 1 ;
 }
 
 static int t_attach_detach (void)
 {
-  return attach_session(0, PTYSPLIT_REQUEST_VIEW, "\034", 0, 0) ;
+  return attach_session(0, "\034", 0, 0) ;
 }
 
 static int t_attach_detach_e (void)
 {
   char const *opts[] = { "-e", "^a", 0 } ;
-  return attach_session(opts, PTYSPLIT_REQUEST_VIEW, "\001", "\034", 0) ;
+  return attach_session(opts, "\001", "\034", 0) ;
 }
 
 static int t_attach_detach_e_literal (void)
 {
   char const *opts[] = { "-e", "q", 0 } ;
-  return attach_session(opts, PTYSPLIT_REQUEST_VIEW, "q", "\034", 0) ;
+  return attach_session(opts, "q", "\034", 0) ;
 }
 
 static int t_attach_readonly (void)
 {
   char const *opts[] = { "-r", 0 } ;
-  return attach_session(opts, PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_READONLY, "\034", 0, 1) ;
+  return attach_session(opts, "\034", "\034", 1) ;
 }
 
- /* FAKE-HEAD: the head goes: its last words shown, 111, the terminal as it was. -E: ^\ is a key. */
+ /* The head goes: 111, "went away", the terminal as it was. -E: ^\ is a key. */
 static int t_attach_head_gone (void)
 {
   char const *opts[] = { "-E", 0 } ;
-  fakeview f ;
+  hproc *p ;
+  hhead *h = attach_head("hg", &p) ;
   hhead *v ;
-  int ok = 0 ;
-  if (!fakeview_listen(&f)) return 0 ;
-  v = attach_onterm(opts) ;
-  if (!v || !fakeview_accept(&f)) goto end ;
-  if (!fakeview_answer(&f, "first\r\n")) goto end ;
-  if (!shows(v, 0, "first", "the viewer's terminal")) goto end ;
-  if (!h_type(v, "\034")) goto end ;
-  if (!fakeview_expect(&f, "W30x90 K\"\\x1c\"", "-E: ^\\ as a key")) goto end ;
-  if (!fakeview_send(&f, "last words\r\n", 12)) goto end ;
-  fd_close(f.c) ; f.c = -1 ;
-  if (!exits(v->p, 111, "ptyattach whose head went away")) goto end ;
-  if (!shows(v, 0, "last words", "the viewer's terminal")) goto end ;
-  if (!has(&v->p->errs, sockmsg("ptyattach: fatal: head at ", " went away"), "ptyattach's message")) goto end ;
-  ok = h_restored(v, 0) ;
- end:
-  fakeview_close(&f) ;
-  return ok ;
+  if (!h) return 0 ;
+  v = attach_shown(opts, "hg") ;
+  if (!v) return 0 ;
+  if (!h_type(v, "\034")) return 0 ;
+  if (!h_wait(p, H_LONG) || h_signalled(p) != SIGQUIT) return FAIL("-E: ^\\ did not reach the program as a key: ", h_status(p)) ;
+  kill(h->p->pid, SIGTERM) ;
+  if (!exits(v->p, 111, "ptyattach whose head went away")) return 0 ;
+  if (!has(&v->p->errs, sockmsg("ptyattach: fatal: head at ", " went away"), "ptyattach's message")) return 0 ;
+  return h_restored(v, 0) ;
 }
 
- /* FAKE-HEAD: a stalled terminal (nobody reads it) never stops the detach key. */
+ /* A stalled terminal (nobody reads it) under a flood never stops the detach key. */
 static int t_attach_stalled_terminal (void)
 {
-  static char flood[65536] ;
-  fakeview f ;
+  char const *hopts[] = { "-H", 0 } ;
+  char const *prog[] = { "./ptysplit-probe", "floodecho", "8000000", "st", 0 } ;
+  hhead *h = h_head(sock, hopts, headenv, 0, 37, 101) ;
   hhead *v ;
-  unsigned int i = 0 ;
-  int ok = 0 ;
-  memset(flood, 'z', sizeof(flood)) ;
-  if (!fakeview_listen(&f)) return 0 ;
+  if (!h || !h_ptyexec(sock, 0, prog, execenv, 0)) return 0 ;
   v = attach_onterm(0) ;
-  if (!v || !fakeview_accept(&f)) goto end ;
-  if (!fakeview_answer(&f, "")) goto end ;
-  v->paused = 1 ;
-  if (ndelay_on(f.c) < 0) goto end ;
-  for (; i < 64 ; i++) if (fd_write(f.c, flood, sizeof(flood)) < 0) break ;
+  if (!v) return 0 ;
   h_sleep(300) ;
-  if (v->p->done) { ok = FAIL("ptyattach died while its terminal stalled: ", h_status(v->p), "; ", h_show(&v->p->errs, 0)) ; goto end ; }
-  if (!h_type(v, "\034")) goto end ;
-  if (!exits(v->p, 0, "ptyattach detached while its terminal does not read")) goto end ;
+  v->paused = 1 ;
+  h_sleep(500) ;
+  if (v->p->done) return FAIL("ptyattach died while its terminal stalled: ", h_status(v->p), "; ", h_show(&v->p->errs, 0)) ;
+  if (!h_type(v, "\034")) return 0 ;
+  if (!exits(v->p, 0, "ptyattach detached while its terminal does not read")) return 0 ;
   v->paused = 0 ;
-  ok = h_restored(v, 0) ;
- end:
-  fakeview_close(&f) ;
-  return ok ;
+  return h_restored(v, 0) ;
 }
 
- /* FAKE-HEAD: SIGTERM: the terminal as it was, then death by SIGTERM. */
+ /* SIGTERM: the terminal as it was, then death by SIGTERM. */
 static int t_attach_sigterm (void)
 {
-  fakeview f ;
+  hproc *p ;
   hhead *v ;
-  int ok = 0 ;
-  if (!fakeview_listen(&f)) return 0 ;
-  v = attach_onterm(0) ;
-  if (!v || !fakeview_accept(&f)) goto end ;
-  if (!fakeview_answer(&f, "up\r\n")) goto end ;
-  if (!shows(v, 0, "up", "the viewer's terminal") || !h_israw(v)) goto end ;
+  if (!attach_head("tt", &p)) return 0 ;
+  v = attach_shown(0, "tt") ;
+  if (!v || !h_israw(v)) return 0 ;
   kill(v->p->pid, SIGTERM) ;
-  if (!h_wait(v->p, H_LONG)) { ok = FAIL("ptyattach still runs 5 s after SIGTERM") ; goto end ; }
-  if (h_signalled(v->p) != SIGTERM) { ok = FAIL("ptyattach after SIGTERM: expected death by SIGTERM, got ", h_status(v->p)) ; goto end ; }
-  ok = h_restored(v, 0) ;
- end:
-  fakeview_close(&f) ;
-  return ok ;
+  if (!h_wait(v->p, H_LONG)) return FAIL("ptyattach still runs 5 s after SIGTERM") ;
+  if (h_signalled(v->p) != SIGTERM) return FAIL("ptyattach after SIGTERM: expected death by SIGTERM, got ", h_status(v->p)) ;
+  return h_restored(v, 0) ;
 }
 
- /* FAKE-HEAD: no terminal: keys from a pipe, no size; its EOF stops nothing. */
+ /* How many times text is in sa. */
+static unsigned int count_of (stralloc const *sa, char const *text)
+{
+  unsigned int n = 0 ;
+  size_t pos = 0 ;
+  for (;;)
+  {
+    pos = h_find(sa, pos, text) ;
+    if (pos == (size_t)-1) return n ;
+    n++ ; pos++ ;
+  }
+}
+
+ /* No terminal: keys from a pipe, no size; its EOF stops nothing. */
 static int t_attach_stdin_eof (void)
 {
-  fakeview f ;
   hproc *p ;
-  int ok = 0 ;
-  if (!fakeview_listen(&f)) return 0 ;
-  p = attach_spawn(0, H_INPIPE | H_OUTPIPE) ;
-  if (!p || !fakeview_accept(&f)) goto end ;
-  if (!fakeview_answer(&f, "before\n")) goto end ;
-  if (fd_write(p->in, "reload\n", 7) != 7) { ok = FAIL("harness: unable to write to ptyattach's stdin") ; goto end ; }
-  fd_close(p->in) ; p->in = -1 ;
-  if (!fakeview_expect(&f, "K\"reload\\n\"", "keys from a pipe, and no size")) goto end ;
-  if (!fakeview_send(&f, "after\n", 6)) goto end ;
-  if (!h_expect(&p->outs, 0, "before\nafter\n", H_LONG)) { ok = FAIL("output after stdin's EOF: expected it on stdout, got ", h_show(&p->outs, 0)) ; goto end ; }
-  if (p->done) { ok = FAIL("ptyattach stopped at its stdin's EOF: ", h_status(p)) ; goto end ; }
-  fd_close(f.c) ; f.c = -1 ;
-  ok = exits(p, 111, "ptyattach whose head went away") ;
- end:
-  fakeview_close(&f) ;
-  return ok ;
+  hhead *h = attach_head("ie", &p) ;
+  hproc *a ;
+  size_t from ;
+  if (!h) return 0 ;
+  a = attach_spawn(0, H_INPIPE | H_OUTPIPE) ;
+  if (!a) return 0 ;
+  if (!h_expect(&a->outs, 0, "REPORT tag=ie ", H_LONG)) return FAIL("no replay on ptyattach's stdout: ", h_show(&a->outs, 0)) ;
+  from = a->outs.len ;
+  if (fd_write(a->in, "reload\n", 7) != 7) return FAIL("harness: unable to write to ptyattach's stdin") ;
+  fd_close(a->in) ; a->in = -1 ;
+  if (!h_expect(&a->outs, from, "GOT reload", H_LONG)) return FAIL("keys from a pipe: expected the program's answer on stdout, got ", h_show(&a->outs, from)) ;
+  if (count_of(&a->outs, "WINCH ") != count_of(&a->outs, "WINCH 24 79") + count_of(&a->outs, "WINCH 24 80"))
+    return FAIL("a viewer with no terminal changed the program's size (only the repaint's 24x79 and back may show): ", h_show(&a->outs, 0)) ;
+  if (a->done) return FAIL("ptyattach stopped at its stdin's EOF: ", h_status(a)) ;
+  kill(h->p->pid, SIGTERM) ;
+  return exits(a, 111, "ptyattach whose head went away") ;
 }
 
- /* FAKE-HEAD: -p and -s: the head's text on stdout, then 0; no size, no keys. */
-static int attach_text (char const *opt, uint8_t wantflags)
-{
-  char const *opts[] = { opt, 0 } ;
-  fakeview f ;
-  hproc *p ;
-  int ok = 0 ;
-  if (!fakeview_listen(&f)) return 0 ;
-  p = attach_spawn(opts, H_OUTPIPE | H_INPIPE) ;
-  if (!p || !fakeview_accept(&f)) goto end ;
-  if (f.req.flags != wantflags) { ok = FAIL("the request flags are ", h_u(f.req.flags), ", expected ", h_u(wantflags)) ; goto end ; }
-  if (!fakeview_answer(&f, "line one\nline two\n")) goto end ;
-  fd_close(f.c) ; f.c = -1 ;
-  if (!exits(p, 0, opt)) goto end ;
-  if (p->outs.len != 18 || memcmp(p->outs.s, "line one\nline two\n", 18)) { ok = FAIL(opt, ": expected the head's text on stdout, got ", h_show(&p->outs, 0)) ; goto end ; }
-  ok = 1 ;
- end:
-  fakeview_close(&f) ;
-  return ok ;
-}
-
+ /* -p: the program's text, no escape sequences; -s: the status line. */
 static int t_attach_print (void)
 {
-  return attach_text("-p", PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_PRINT) ;
+  char const *opts[] = { "-p", 0 } ;
+  hproc *p, *a ;
+  if (!attach_head("pr", &p)) return 0 ;
+  a = attach_spawn(opts, H_OUTPIPE | H_INPIPE) ;
+  if (!a || !exits(a, 0, "ptyattach -p")) return 0 ;
+  if (strncmp(a->outs.s, "REPORT tag=pr ", 14)) return FAIL("ptyattach -p: expected the program's report first, got ", h_show(&a->outs, 0)) ;
+  if (memchr(a->outs.s, '\033', a->outs.len) || memchr(a->outs.s, '\r', a->outs.len)) return FAIL("ptyattach -p: escape sequences or CR in the text: ", h_show(&a->outs, 0)) ;
+  return 1 ;
 }
 
 static int t_attach_status (void)
 {
-  return attach_text("-s", PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_STATUS) ;
+  char const *opts[] = { "-s", 0 } ;
+  hproc *p, *a ;
+  char want[64] = "up (pid " ;
+  if (!attach_head("su", &p)) return 0 ;
+  a = attach_spawn(opts, H_OUTPIPE | H_INPIPE) ;
+  if (!a || !exits(a, 0, "ptyattach -s")) return 0 ;
+  strcat(want, h_u(p->pid)) ;
+  strcat(want, ") ") ;
+  if (strncmp(a->outs.s, want, strlen(want)) || !h_expect(&a->outs, 0, ", program ./ptysplit-probe, 0 viewers, 0 bytes dropped\n", 0))
+    return FAIL("ptyattach -s: expected \"", want, "N seconds, program ./ptysplit-probe, 0 viewers, 0 bytes dropped\", got ", h_show(&a->outs, 0)) ;
+  return 1 ;
+}
+
+
+ /* The head, not ptyattach, enforces READONLY: a viewer that asks for
+    it and sends keys and a size anyway changes nothing; a read-write
+    viewer's keys and size reach the program. */
+static int view_send (int fd, uint8_t flags, char const *keys, unsigned int rows, unsigned int cols)
+{
+  char buf[PTYSPLIT_REQUEST_MAX + 2 * PTYSPLIT_FRAME_MAX] ;
+  size_t len = ptysplit_request_pack_flags(buf, getpid(), "rawviewer", flags) ;
+  len += ptysplit_frame_pack_size(buf + len, rows, cols, 0, 0) ;
+  len += ptysplit_frame_pack_keys(buf + len, keys, strlen(keys)) ;
+  if (fd < 0) return 0 ;
+  if (fd_write(fd, buf, len) != (ssize_t)len) return FAIL("harness: unable to write to the head: ", strerror(errno)) ;
+  return 1 ;
+}
+
+static int t_view_readonly_enforced (void)
+{
+  hhead *h ; hproc *p ; hreport r ;
+  int ro, rw ;
+  size_t from ;
+  if (!session(&h, &p, 0, 0, "echo", "vro", &r)) return 0 ;
+  from = h->screen->len ;
+  ro = h_connect(sock) ;
+  if (!view_send(ro, PTYSPLIT_REQUEST_VIEW | PTYSPLIT_REQUEST_READONLY, "rokeys\r", 11, 22)) return 0 ;
+  h_sleep(300) ;
+  rw = h_connect(sock) ;
+  if (!view_send(rw, PTYSPLIT_REQUEST_VIEW, "rwkeys\r", 13, 44)) return 0 ;
+  if (!shows(h, from, "GOT rwkeys", "a read-write viewer's keys") || !shows(h, from, "WINCH 13 44", "a read-write viewer's size")) return 0 ;
+  if (!hasnot(h->screen, from, "GOT rokeys", "a READONLY viewer's keys") || !hasnot(h->screen, from, "WINCH 11 22", "a READONLY viewer's size")) return 0 ;
+  fd_close(ro) ; fd_close(rw) ;
+  return quit(h, p) ;
 }
 
 
@@ -2680,6 +2590,7 @@ static test const tests[] =
   { .name = "attach-print-p", .f = &t_attach_print },
   { .name = "attach-status-s", .f = &t_attach_status },
   { .name = "stalled-viewer-drop-n-program-ends", .f = &t_stalled_viewer_n_program_ends },
+  { .name = "view-readonly-enforced", .f = &t_view_readonly_enforced },
   { .name = 0, .f = 0 }
 } ;
 
