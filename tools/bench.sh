@@ -392,6 +392,8 @@ END {
     print "\nTargets (ptysplit via ptyattach, ptyhead -H):"
     target("via ptyattach: RTT p50 <= 1.25x floor", ratiov("ptyattach", "p50") != "" && ratiov("ptyattach", "p50") <= 1.25, ratio("ptyattach", "p50") (ratio("dtach", "p50") == "" ? "" : " (dtach " ratio("dtach", "p50") ")"))
     target("via ptyattach: throughput >= 0.90x floor", ratiov("ptyattach", "mbps") != "" && ratiov("ptyattach", "mbps") >= 0.90, ratio("ptyattach", "mbps") (ratio("dtach", "mbps") == "" ? "" : " (dtach " ratio("dtach", "mbps") ")"))
+    lost = get("ptyattach", "lost")
+    target("via ptyattach: bytes the viewer lost", -1, lost == "" ? "n/a" : sprintf("median %d of %d (%.1f%%), at most %d", lost, mib * 1048576, lost * 100 / (mib * 1048576), maxv("ptyattach" SUBSEP "lost")))
     target("headless drain CPU <= 1.10x floor", ratiov("headless", "cpu") != "" && ratiov("headless", "cpu") <= 1.10, ratio("headless", "cpu"))
     target("head peak RSS with 8 viewers", -1, cell("ptyattach", "v8hwm", "%.0f kB"))
     target("head peak RSS with 100 viewers", -1, cell("ptyattach", "v100hwm", "%.0f kB"))
