@@ -717,21 +717,11 @@ static uint64_t heads_cpu (pid_t const *h, unsigned int n)
   return sum ;
 }
 
-static void run_tput (void)
+ /* Until the program's "d" (done: it was read already), reading pair 0's
+    terminal: the time then. */
+static uint64_t stream_end (uint64_t t0, int done)
 {
-  static pid_t h[PROC_MAX] ;
-  struct stat st ;
-  uint64_t t0, t1, c0, c1, hwm = 0, end, w0 = 0 ;
-  unsigned int nh, i ;
-  int done = 0 ;
-  if (!opt.file || stat(opt.file, &st) < 0) fail("tput needs -f file") ;
-   /* Before any G: the stream starts before its "s" is read. */
-  if (opt.delivered) w0 = written(pairs[0].head) ;
-  wait_ready(0) ;
-  t0 = now() ;
-  nh = heads(h, PROC_MAX) ;
-  c0 = heads_cpu(h, nh) ;
-  end = t0 + (uint64_t)opt.secs * 1000 * MS ;
+  uint64_t end = t0 + (uint64_t)opt.secs * 1000 * MS ;
   while (!done)
   {
     if (now() > end) fail("timed out waiting for the stream to end") ;
@@ -739,7 +729,23 @@ static void run_tput (void)
     fifo_lines(&done) ;
     if (!done) pause_ms(100) ;
   }
-  t1 = now() ;
+  return now() ;
+}
+
+static void run_tput (void)
+{
+  static pid_t h[PROC_MAX] ;
+  struct stat st ;
+  uint64_t t0, t1, c0, c1, hwm = 0, w0 = 0 ;
+  unsigned int nh, i ;
+  if (!opt.file || stat(opt.file, &st) < 0) fail("tput needs -f file") ;
+   /* Before any G: the stream starts before its "s" is read. */
+  if (opt.delivered) w0 = written(pairs[0].head) ;
+  wait_ready(0) ;
+  t0 = now() ;
+  nh = heads(h, PROC_MAX) ;
+  c0 = heads_cpu(h, nh) ;
+  t1 = stream_end(t0, 0) ;
   if (opt.delivered) t1 = delivery_end(pairs[0].head, w0 + st.st_size, t1) ;
    /* The last chunks are still in the head: wait until it stops working. */
   c1 = heads_cpu(h, nh) ;
@@ -899,14 +905,7 @@ static void run_viewers (void)
   t0 = now() ;
   nh = served_heads(h, PROC_MAX) ;
   c0 = heads_cpu(h, nh) ;
-  end = t0 + (uint64_t)opt.secs * 1000 * MS ;
-  while (!done)
-  {
-    if (now() > end) fail("timed out waiting for the stream to end") ;
-    fifo_lines(&done) ;
-    if (!done) pause_ms(100) ;
-  }
-  t1 = now() ;
+  t1 = stream_end(t0, done) ;
   for (i = 0 ; i < npairs ; i++)
   {
     uint64_t t = delivery_end(pairs[i].head, w0[i] + st.st_size, t1) ;
