@@ -10,6 +10,9 @@
         reads file into memory, waits for a G on its terminal, says
         "s id pid" on the fifo, writes the file to its terminal in cat's
         chunks, says "d id" on the fifo, then waits for a Q.
+      ptysplit-bench-prog flood fifo id file
+        the same as stream, but at once, without waiting for a G: for a
+        headless head, which no terminal types into.
       ptysplit-bench-prog echo fifo id
         waits for a G, says "s id pid", throws away what was typed so far,
         writes R (the driver's cue that the echo starts), then writes back
@@ -34,7 +37,7 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 
-#define USAGE "ptysplit-bench-prog stream fifo id file | echo fifo id"
+#define USAGE "ptysplit-bench-prog stream|flood fifo id file | echo fifo id"
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* cat's own buffer size, so that the program side costs what cat costs. */
@@ -84,7 +87,7 @@ static void tell (int fifo, char what, char const *id, int withpid)
     machine can be reclaimed at any time (no swap, so anonymous memory
     cannot), and a stream that sometimes comes from the disk would
     measure the disk. */
-static void stream (int fifo, char const *id, char const *file)
+static void stream (int fifo, char const *id, char const *file, int go)
 {
   struct stat st ;
   char *data ;
@@ -96,7 +99,7 @@ static void stream (int fifo, char const *id, char const *file)
   if (!data) strerr_diefu1sys(111, "allocate the file's size") ;
   if (allread(fd, data, len) < len) strerr_diefu2sys(111, "read ", file) ;
   fd_close(fd) ;
-  wait_for('G') ;
+  if (!go) wait_for('G') ;
   tell(fifo, 's', id, 1) ;
   while (pos < len)
   {
@@ -134,7 +137,8 @@ int main (int argc, char const *const *argv)
   if (fifo < 0) strerr_diefu2sys(111, "open ", argv[2]) ;
   ndelay_off(fifo) ;
   make_raw() ;
-  if (!strcmp(argv[1], "stream") && argc >= 5) stream(fifo, argv[3], argv[4]) ;
+  if (!strcmp(argv[1], "stream") && argc >= 5) stream(fifo, argv[3], argv[4], 0) ;
+  else if (!strcmp(argv[1], "flood") && argc >= 5) stream(fifo, argv[3], argv[4], 1) ;
   else if (!strcmp(argv[1], "echo")) echo(fifo, argv[3]) ;
   else dieusage() ;
   return 0 ;

@@ -5,7 +5,7 @@
     stdout. tools/bench.sh runs it many times, interleaves the heads and
     takes the medians.
 
-      ptysplit-bench tput|rtt|scale|start [ options ] headcmd
+      ptysplit-bench tput|rtt|scale|start|viewers [ options ] headcmd
 
     The driver holds a PTY for each head: the head's stdin (and stdout,
     unless -o null) is that PTY's client end, its controlling terminal,
@@ -17,26 +17,42 @@
     never given to a shell, so that no sh sits between the driver and a
     head. In them: @DIR@ is the trial's directory, @PROG@ the program
     (ptysplit-bench-prog and its arguments), @N@ the pair's number and, in
-    -w only, @BGPID@ the pid of the pair's -b command.
+    -w only, @BGPID@ the pid of the pair's first -b command.
+
+    viewers: one program and its head (the -b commands, run once), and
+    -n pairs whose heads (headcmd) are viewers of that one head, all
+    attached before the program starts: the program streams -f file,
+    and the driver counts what each viewer wrote (/proc/PID/io wchar).
 
     Options:
       -d base     the trial's directory is made under base (default /tmp)
       -P path     ptysplit-bench-prog (default ./ptysplit-bench-prog)
       -s cmd      run before anything else, to completion (tmux new-session -d)
-      -b cmd      started before the head, in the background (ptyexec, dtach -N)
+      -b cmd      started before the head, in the background (ptyexec, dtach -N);
+                  up to 4, started in that order
       -w path     wait for path to exist before starting the head
       -W path     wait for path to exist after starting the head (its socket)
       -o null     the head's stdout is /dev/null (default: the PTY)
       -n count    round trips (rtt), pairs (scale), runs (start)
       -f file     the file the program writes (tput)
       -c cmd      start: the command timed against true
+      -a cmd      the head's status (ptyattach -s): viewers runs it until
+                  it says "N viewers", N the count of -n, before the
+                  program starts; tput and viewers give its "bytes
+                  dropped" after the stream (dropped=)
+      -D          tput: the head on the terminal passes the stream on:
+                  the time runs until it has written all of it, and the
+                  bytes it wrote are given (out_bytes)
+      -g          the program goes at once, without a G typed: for a
+                  headless head, which no terminal types into
       -T secs     deadline for the whole trial (default 300)
 
     Output, all integers (ns, kB):
-      tput:  bytes= ns= cpu_ns= hwm_kb= heads=
+      tput:  bytes= ns= cpu_ns= hwm_kb= heads= [ out_bytes= ] [ dropped= ]
       rtt:   n= p50_ns= p99_ns= max_ns=
       scale: pairs= answered= slowest_ns= heads_pss_kb= progs_pss_kb= memavail_drop_kb= heads=
       start: n= true_ns= cmd_ns= fails=
+      viewers: dropped= viewers= got= full= min_bytes= bytes= ns= head_cpu_ns= head_hwm_kb= viewer_hwm_kb= heads=
 
     Subreaper: daemons that a head forks (the tmux server) become our
     children, so their CPU can be read and, whatever happens, every
@@ -70,7 +86,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/djbunix.h>
 
-#define USAGE "ptysplit-bench tput|rtt|scale|start [ -d base ] [ -P prog ] [ -s cmd ] [ -b cmd ] [ -w path ] [ -W path ] [ -o null ] [ -n count ] [ -f file ] [ -c cmd ] [ -T secs ] headcmd|-"
+#define USAGE "ptysplit-bench tput|rtt|scale|start|viewers [ -d base ] [ -P prog ] [ -s cmd ] [ -b cmd ] [ -w path ] [ -W path ] [ -o null ] [ -n count ] [ -f file ] [ -c cmd ] [ -a cmd ] [ -D ] [ -g ] [ -T secs ] headcmd|-"
 #define dieusage() strerr_dieusage(100, USAGE)
 
  /* Every death after set-up kills what the trial started. */
@@ -82,6 +98,7 @@
 #define PROC_MAX 65536
 #define WARMUP 50
 #define MS 1000000ULL
+#define BG_MAX 4
 
 typedef struct pair_s pair, *pair_ref ;
 struct pair_s
@@ -109,16 +126,20 @@ struct options_s
   char const *base ;
   char const *prog ;
   char const *setup ;
-  char const *bg ;
+  char const *bg[BG_MAX] ;
+  unsigned int nbg ;
   char const *waitpath ;
   char const *waitafter ;
   char const *file ;
   char const *cmd ;
+  char const *attached ;
   unsigned int nullout : 1 ;
+  unsigned int delivered : 1 ;
+  unsigned int go : 1 ;
   unsigned int count ;
   unsigned int secs ;
 } ;
-#define OPTIONS_ZERO { .base = "/tmp", .prog = "./ptysplit-bench-prog", .setup = 0, .bg = 0, .waitpath = 0, .waitafter = 0, .file = 0, .cmd = 0, .nullout = 0, .count = 0, .secs = 300 }
+#define OPTIONS_ZERO { .base = "/tmp", .prog = "./ptysplit-bench-prog", .setup = 0, .bg = { 0 }, .nbg = 0, .waitpath = 0, .waitafter = 0, .file = 0, .cmd = 0, .attached = 0, .nullout = 0, .delivered = 0, .go = 0, .count = 0, .secs = 300 }
 
 static options opt = OPTIONS_ZERO ;
 static char const *mode ;
@@ -467,7 +488,16 @@ static void start_pairs (void)
     int wstat = wait_deadline(spawn(opt.setup, i, null, null, 0), 10000 * MS) ;
     if (wstat < 0 || !WIFEXITED(wstat) || WEXITSTATUS(wstat)) fail("set-up command failed: ", opt.setup) ;
   }
-  if (opt.bg) for (i = 0 ; i < npairs ; i++) pairs[i].bg = spawn(opt.bg, i, null, null, 0) ;
+   /* viewers: one program and one head for all the pairs */
+  for (i = 0 ; i < (strcmp(mode, "viewers") ? npairs : 1) ; i++)
+  {
+    unsigned int j = 0 ;
+    for (; j < opt.nbg ; j++)
+    {
+      pid_t pid = spawn(opt.bg[j], i, null, null, 0) ;
+      if (!j) pairs[i].bg = pid ;
+    }
+  }
   for (i = 0 ; i < npairs ; i++)
   {
     if (opt.waitpath) wait_path(opt.waitpath, i) ;
@@ -607,7 +637,7 @@ static void wait_ready (int echo)
        /* R is looked for even before the "s" line is read: under load,
           the R can come first. Nothing else is written before it. */
       if (drain(p, p->cued ? 0 : 'R') && !p->cued) { p->cued = 1 ; ncued++ ; }
-      if (p->gone && !p->cued) pair_fail(i, "its head exited before the program was seen running") ;
+      if (p->gone && !p->cued && p->head) pair_fail(i, "its head exited before the program was seen running") ;
     }
     nready += fifo_lines(&done) ;
     pause_ms(10) ;
@@ -616,6 +646,58 @@ static void wait_ready (int echo)
 
 
  /* the measures */
+
+ /* Runs cmd to completion with its output in buf, NUL-terminated. */
+static void capture (char const *cmd, char *buf, size_t max)
+{
+  int p[2] ;
+  size_t len ;
+  pid_t pid ;
+  if (pipe2(p, O_CLOEXEC) < 0) failsys("pipe") ;
+  pid = spawn(cmd, 0, p[0], p[1], 0) ;
+  close(p[1]) ;
+  len = allread(p[0], buf, max - 1) ;
+  buf[len] = 0 ;
+  close(p[0]) ;
+  if (waitpid(pid, 0, 0) < 0) failsys("waitpid") ;
+}
+
+ /* Bytes a process has written, to every fd, since it started. */
+static uint64_t written (pid_t pid)
+{
+  return proc_kb(pid, "io", "wchar:") ;
+}
+
+ /* When pid had written want bytes in all, or when it last wrote if it
+    stopped short (for 300 ms: it lost the rest); t at the earliest. */
+static uint64_t delivery_end (pid_t pid, uint64_t want, uint64_t t)
+{
+  uint64_t last = written(pid), lastt = t ;
+  for (;;)
+  {
+    uint64_t w = written(pid), tn = now() ;
+    if (w >= want) return tn ;
+    if (w != last) { last = w ; lastt = tn ; }
+    else if (tn - lastt > 300 * MS) return lastt ;
+    usleep(1000) ;
+  }
+}
+
+ /* The number before " bytes dropped" in the output of -a cmd (the
+    head's status), or -1 without -a. */
+static int64_t head_dropped (void)
+{
+  char out[1024] ;
+  char *p ;
+  uint64_t n = 0 ;
+  if (!opt.attached) return -1 ;
+  capture(opt.attached, out, sizeof(out)) ;
+  p = strstr(out, " bytes dropped") ;
+  if (!p) fail("no bytes dropped in the head's status: ", out) ;
+  while (p > out && p[-1] >= '0' && p[-1] <= '9') p-- ;
+  uint64_scan(p, &n) ;
+  return n ;
+}
 
 static void put (char const *key, uint64_t v)
 {
@@ -635,19 +717,11 @@ static uint64_t heads_cpu (pid_t const *h, unsigned int n)
   return sum ;
 }
 
-static void run_tput (void)
+ /* Until the program's "d" (done: it was read already), reading pair 0's
+    terminal: the time then. */
+static uint64_t stream_end (uint64_t t0, int done)
 {
-  static pid_t h[PROC_MAX] ;
-  struct stat st ;
-  uint64_t t0, t1, c0, c1, hwm = 0, end ;
-  unsigned int nh, i ;
-  int done = 0 ;
-  if (!opt.file || stat(opt.file, &st) < 0) fail("tput needs -f file") ;
-  wait_ready(0) ;
-  t0 = now() ;
-  nh = heads(h, PROC_MAX) ;
-  c0 = heads_cpu(h, nh) ;
-  end = t0 + (uint64_t)opt.secs * 1000 * MS ;
+  uint64_t end = t0 + (uint64_t)opt.secs * 1000 * MS ;
   while (!done)
   {
     if (now() > end) fail("timed out waiting for the stream to end") ;
@@ -655,7 +729,24 @@ static void run_tput (void)
     fifo_lines(&done) ;
     if (!done) pause_ms(100) ;
   }
-  t1 = now() ;
+  return now() ;
+}
+
+static void run_tput (void)
+{
+  static pid_t h[PROC_MAX] ;
+  struct stat st ;
+  uint64_t t0, t1, c0, c1, hwm = 0, w0 = 0 ;
+  unsigned int nh, i ;
+  if (!opt.file || stat(opt.file, &st) < 0) fail("tput needs -f file") ;
+   /* Before any G: the stream starts before its "s" is read. */
+  if (opt.delivered) w0 = written(pairs[0].head) ;
+  wait_ready(0) ;
+  t0 = now() ;
+  nh = heads(h, PROC_MAX) ;
+  c0 = heads_cpu(h, nh) ;
+  t1 = stream_end(t0, 0) ;
+  if (opt.delivered) t1 = delivery_end(pairs[0].head, w0 + st.st_size, t1) ;
    /* The last chunks are still in the head: wait until it stops working. */
   c1 = heads_cpu(h, nh) ;
   for (i = 0 ; i < 150 ; i++)
@@ -673,6 +764,8 @@ static void run_tput (void)
   put("cpu_ns", c1 - c0) ;
   put("hwm_kb", hwm) ;
   put("heads", nh) ;
+  if (opt.delivered) put("out_bytes", written(pairs[0].head) - w0) ;
+  if (opt.attached) put("dropped", head_dropped()) ;
 }
 
 static int cmp64 (void const *a, void const *b)
@@ -753,6 +846,93 @@ static void run_scale (uint64_t avail0)
   put("progs_pss_kb", ppss) ;
   put("memavail_drop_kb", avail0 > avail1 ? avail0 - avail1 : 0) ;
   put("heads", nh) ;
+}
+
+ /* Until opt.attached says that every pair's viewer is there. */
+static void wait_attached (void)
+{
+  char want[UINT_FMT + 9] = " " ;
+  char out[1024] ;
+  uint64_t end = now() + (30000 + 100 * (uint64_t)npairs) * MS ;
+  strcpy(want + 1 + uint_fmt(want + 1, npairs), " viewers") ;
+  for (;;)
+  {
+    capture(opt.attached, out, sizeof(out)) ;
+    if (strstr(out, want)) return ;
+    if (now() > end) fail("timed out waiting for the viewers to attach: the head says: ", out) ;
+    usleep(20000) ;
+  }
+}
+
+ /* Every descendant that is neither a program nor a pair's head: the
+    head the viewers attach to. */
+static unsigned int served_heads (pid_t *out, unsigned int max)
+{
+  unsigned int n = heads(out, max), i = 0, j = 0 ;
+  for (; i < n ; i++)
+  {
+    unsigned int k = 0 ;
+    while (k < npairs && pairs[k].head != out[i]) k++ ;
+    if (k == npairs) out[j++] = out[i] ;
+  }
+  return j ;
+}
+
+static void run_viewers (void)
+{
+  static pid_t h[PROC_MAX] ;
+  struct stat st ;
+  uint64_t *w0 = calloc(npairs, sizeof(uint64_t)) ;
+  uint64_t t0, t1, c0, c1, end, hwm = 0, vhwm = 0, minb = ~0ULL ;
+  unsigned int nh, i, got = 0, full = 0 ;
+  int done = 0 ;
+  if (!w0) fail("out of memory") ;
+  if (!opt.file || stat(opt.file, &st) < 0) fail("viewers needs -f file") ;
+  if (!opt.attached) fail("viewers needs -a cmd") ;
+  wait_attached() ;
+   /* Before any G: the stream starts before its "s" is read. */
+  usleep(100000) ;
+  for (i = 0 ; i < npairs ; i++) w0[i] = written(pairs[i].head) ;
+  end = now() + 30000 * MS ;
+  while (!pairs[0].ready)
+  {
+    uint64_t t = now() ;
+    if (t > end) pair_fail(0, "timed out waiting for the program to start") ;
+    if (t - pairs[0].lastgo > 100 * MS) { fd_write(pairs[0].m, "G", 1) ; pairs[0].lastgo = t ; }
+    fifo_lines(&done) ;
+    pause_ms(10) ;
+  }
+  t0 = now() ;
+  nh = served_heads(h, PROC_MAX) ;
+  c0 = heads_cpu(h, nh) ;
+  t1 = stream_end(t0, done) ;
+  for (i = 0 ; i < npairs ; i++)
+  {
+    uint64_t t = delivery_end(pairs[i].head, w0[i] + st.st_size, t1) ;
+    if (t > t1) t1 = t ;
+  }
+  c1 = heads_cpu(h, nh) ;
+  for (i = 0 ; i < nh ; i++) hwm += proc_kb(h[i], "status", "VmHWM:") ;
+  put("dropped", head_dropped()) ;
+  for (i = 0 ; i < npairs ; i++)
+  {
+    uint64_t b = written(pairs[i].head) - w0[i], k = proc_kb(pairs[i].head, "status", "VmHWM:") ;
+    if (b) got++ ;
+    if (b >= (uint64_t)st.st_size) full++ ;
+    if (b < minb) minb = b ;
+    if (k > vhwm) vhwm = k ;
+  }
+  put("viewers", npairs) ;
+  put("got", got) ;
+  put("full", full) ;
+  put("min_bytes", minb) ;
+  put("bytes", st.st_size) ;
+  put("ns", t1 - t0) ;
+  put("head_cpu_ns", c1 - c0) ;
+  put("head_hwm_kb", hwm) ;
+  put("viewer_hwm_kb", vhwm) ;
+  put("heads", nh) ;
+  free(w0) ;
 }
 
  /* Time of one run of cmd on the PTY, 0 if it failed: killed, or an
@@ -859,6 +1039,8 @@ static void cleanup (int hard)
   {
     uint64_t end = now() + 3000 * MS ;
     for (i = 0 ; i < npairs ; i++) if (pairs[i].m >= 0) fd_write(pairs[i].m, "Q", 1) ;
+     /* A program with no head on a terminal cannot be told Q. */
+    if (!strcmp(headcmd, "-")) for (i = 0 ; i < npairs ; i++) if (pairs[i].prog > 0) kill(pairs[i].prog, SIGTERM) ;
     while (now() < end)
     {
       for (i = 0 ; i < npairs ; i++) if (pairs[i].m >= 0) drain(pairs + i, 0) ;
@@ -904,20 +1086,23 @@ static void parse_options (int *argc, char const *const **argv)
   subgetopt l = SUBGETOPT_ZERO ;
   for (;;)
   {
-    int c = subgetopt_r(*argc, *argv, "d:P:s:b:w:W:o:n:f:c:T:", &l) ;
+    int c = subgetopt_r(*argc, *argv, "d:P:s:b:w:W:o:n:f:c:a:DgT:", &l) ;
     if (c == -1) break ;
     switch (c)
     {
       case 'd' : opt.base = l.arg ; break ;
       case 'P' : opt.prog = l.arg ; break ;
       case 's' : opt.setup = l.arg ; break ;
-      case 'b' : opt.bg = l.arg ; break ;
+      case 'b' : if (opt.nbg >= BG_MAX) dieusage() ; opt.bg[opt.nbg++] = l.arg ; break ;
       case 'w' : opt.waitpath = l.arg ; break ;
       case 'W' : opt.waitafter = l.arg ; break ;
       case 'o' : if (strcmp(l.arg, "null")) dieusage() ; opt.nullout = 1 ; break ;
       case 'n' : if (!uint0_scan(l.arg, &opt.count)) dieusage() ; break ;
       case 'f' : opt.file = l.arg ; break ;
       case 'c' : opt.cmd = l.arg ; break ;
+      case 'a' : opt.attached = l.arg ; break ;
+      case 'D' : opt.delivered = 1 ; break ;
+      case 'g' : opt.go = 1 ; break ;
       case 'T' : if (!uint0_scan(l.arg, &opt.secs) || !opt.secs) dieusage() ; break ;
       default : dieusage() ;
     }
@@ -930,14 +1115,15 @@ static void parse_options (int *argc, char const *const **argv)
 static void make_progpath (void)
 {
   char abs[CMD_MAX] ;
+  int streams = !strcmp(mode, "tput") || !strcmp(mode, "viewers") ;
   if (!realpath(opt.prog, abs)) failsys("find ", opt.prog) ;
   strcpy(progpath, abs) ;
-  strcat(progpath, !strcmp(mode, "tput") ? " stream " : " echo ") ;
+  strcat(progpath, !streams ? " echo " : opt.go ? " flood " : " stream ") ;
   strcat(progpath, fifopath) ;
   strcat(progpath, " @N@") ;
-  if (!strcmp(mode, "tput"))
+  if (streams)
   {
-    if (!opt.file || !realpath(opt.file, abs)) fail("tput needs -f file, a readable file") ;
+    if (!opt.file || !realpath(opt.file, abs)) fail(mode, " needs -f file, a readable file") ;
     strcat(progpath, " ") ;
     strcat(progpath, abs) ;
   }
@@ -954,8 +1140,8 @@ int main (int argc, char const *const *argv)
   parse_options(&argc, &argv) ;
   if (argc != 1) dieusage() ;
   headcmd = argv[0] ;
-  if (strcmp(mode, "tput") && strcmp(mode, "rtt") && strcmp(mode, "scale") && strcmp(mode, "start")) dieusage() ;
-  npairs = !strcmp(mode, "scale") ? (opt.count ? opt.count : 500) : 1 ;
+  if (strcmp(mode, "tput") && strcmp(mode, "rtt") && strcmp(mode, "scale") && strcmp(mode, "start") && strcmp(mode, "viewers")) dieusage() ;
+  npairs = !strcmp(mode, "scale") ? (opt.count ? opt.count : 500) : !strcmp(mode, "viewers") ? (opt.count ? opt.count : 8) : 1 ;
   pairs = calloc(npairs, sizeof(pair)) ;
   if (!pairs) strerr_diefu1sys(111, "allocate the pairs") ;
   for (i = 0 ; i < npairs ; i++) pairs[i].m = pairs[i].s = -1 ;
@@ -968,6 +1154,7 @@ int main (int argc, char const *const *argv)
   if (!strcmp(mode, "tput")) run_tput() ;
   else if (!strcmp(mode, "rtt")) run_rtt() ;
   else if (!strcmp(mode, "scale")) run_scale(avail0) ;
+  else if (!strcmp(mode, "viewers")) run_viewers() ;
   else run_start() ;
   buffer_putsflush(buffer_1, "\n") ;
   cleanup(0) ;
