@@ -327,6 +327,8 @@ static void queue_size (view *v)
 }
 
  /* Keys up to the detach character become one frame; it never leaves. */
+static void write_keys (view *) ;
+
 static void read_keys (view *v, options const *o)
 {
   char buf[PTYSPLIT_FRAME_PAYLOAD_MAX] ;
@@ -345,6 +347,9 @@ static void read_keys (view *v, options const *o)
   {
     char frame[PTYSPLIT_FRAME_MAX] ;
     cbuffer_put(&v->keys, frame, ptysplit_frame_pack_keys(frame, buf, len)) ;
+     /* Sent at once: the socket nearly always takes it, and waiting
+        for iopause to say so costs one more iopause per keystroke. */
+    if (!stop) write_keys(v) ;
   }
   if (stop) detach(v) ;
 }
@@ -383,7 +388,8 @@ static void read_head (view *v)
   ssize_t r ;
   cbuffer_wpeek(&v->screen, iov) ;
   r = sanitize_read(fd_readv(v->s, iov, 2)) ;
-  if (r > 0) { cbuffer_WSEEK(&v->screen, r) ; return ; }
+   /* Likewise: stdout is tried now, iopause only waits when it is full. */
+  if (r > 0) { cbuffer_WSEEK(&v->screen, r) ; write_screen(v) ; return ; }
   if (!r) return ;
   if (errno != EPIPE && errno != ECONNRESET) diesys_restored(111, "unable to read from the head at ", v->path) ;
   v->headin = v->headout = 0 ;

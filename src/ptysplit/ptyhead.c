@@ -236,8 +236,9 @@ static void master_read (void)
   if (r > 0)
   {
     output_from_program(buf, r) ;
-     /* Likewise: stdout is tried now, iopause only waits when it is full. */
-    stdout_write() ;
+     /* Likewise: stdout is tried now, iopause only waits when it is
+        full. A headless head has no stdout to try. */
+    if (!opt.headless) stdout_write() ;
     return ;
   }
   if (r < 0 && error_isagain(errno)) return ;
