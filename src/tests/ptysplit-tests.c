@@ -2554,7 +2554,7 @@ static test const tests[] =
   { .name = "handshake-many-silent-clients", .f = &t_many_silent_clients },
   { .name = "handshake-bad-requests", .f = &t_bad_requests },
   { .name = "handshake-foreign-without-fd", .f = &t_foreign_without_fd },
-  { .name = "warning-raw-crlf", .f = &t_warning_raw_crlf },
+  { .name = "messages-raw-crlf", .f = &t_warning_raw_crlf },
   { .name = "waiting-line-and-title", .f = &t_waiting_and_title },
   { .name = "console-socket-client", .f = &t_console_socket },
   { .name = "fake-head-split-answer", .f = &t_fake_head_accept },
