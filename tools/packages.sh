@@ -25,7 +25,7 @@ BUILD_PACKAGES="gcc make libc6-dev skalibs-dev libs6-dev"
 # What the demo (tools/demo.sh) runs: s6, execline, tmux, and top.
 DEMO_PACKAGES="execline s6 tmux procps"
 # What the test suite runs.
-TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim valgrind bash screen runit daemontools util-linux"
+TEST_PACKAGES="execline s6 procps coreutils passwd tmux ncurses-base python3 runc crun busybox-static groff-base man-db less vim valgrind bash screen runit daemontools util-linux strace"
 # The peers make bench compares ptysplit with.
 BENCH_PACKAGES="dtach bsdutils tmux screen"
 # What CI adds: make fuzz builds with clang and libFuzzer; the builds

@@ -1,27 +1,18 @@
 #!/bin/sh
 #
 # ptyhead's socket and messages under pressure: two heads started at
-# the same moment on one path, and a stderr that nobody reads. Prints
+# the same moment on one path, a socket born with its mode, and a
+# stderr that nobody reads. Prints
 # PASS/FAIL/SKIP lines. Run from the top of the tree.
 
 . ./src/tests/lib/common.sh
 
 top=$(pwd)
-dir=$(mktemp -d /tmp/ptysplit-head.XXXXXX) || exit 111
+workdir head
 sock=$dir/sock
-pids=
+on_cleanup 'exec 7>&- 2>/dev/null'
 
-cleanup () {
-  trap - EXIT INT TERM HUP
-  for p in $pids ; do kill -9 "$p" 2>/dev/null ; done
-  exec 7>&- 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-alive () { kill -0 "$1" 2>/dev/null ; }
-gone () { ! kill -0 "$1" 2>/dev/null ; }
+alive () { running "$1" ; }
 
 # 1. Two heads at the same moment on one path, 10 times: exactly one
 #    survives, and it is the one clients reach (the lock on SOCKET.lock;
@@ -31,7 +22,7 @@ while test $i -lt 10 && test -z "$bad" ; do
   i=$((i + 1))
   "$top/ptyhead" "$sock" </dev/null >/dev/null 2>>"$dir/a.err" & a=$!
   "$top/ptyhead" "$sock" </dev/null >/dev/null 2>>"$dir/b.err" & b=$!
-  pids="$pids $a $b"
+  register_pid $a $b
   until_true sh -c "! kill -0 $a 2>/dev/null || ! kill -0 $b 2>/dev/null"
   sleep 0.1
   n=0 ; alive $a && n=$((n + 1)) ; alive $b && n=$((n + 1))
@@ -54,7 +45,7 @@ fi
 #     race used to do between its probe and its bind) still finds the
 #     first head's lock, and leaves.
 "$top/ptyhead" "$sock" </dev/null >/dev/null 2>/dev/null & a=$!
-pids="$pids $a"
+register_pid $a
 until_true test -S "$sock"
 rm -f "$sock"
 out=$("$top/ptyhead" "$sock" </dev/null 2>&1 >/dev/null) ; code=$?
@@ -65,6 +56,27 @@ else
 fi
 kill $a 2>/dev/null ; wait $a 2>/dev/null
 
+# 1c. The socket is born with its final mode: no chmod, fchmod or
+#     fchmodat by path after bind(), which a symbolic link swapped in
+#     between would redirect (issue 14, defect 3).
+if command -v strace >/dev/null 2>&1 ; then
+   # -1: one session, then the head leaves by itself, and strace with it.
+  strace -f -qq -e trace=chmod,fchmod,fchmodat -o "$dir/strace.out" "$top/ptyhead" -1 -m 0666 "$sock" </dev/null >/dev/null 2>&1 & a=$!
+  register_pid $a
+  until_true test -S "$sock"
+  mode=$(stat -c %a "$sock" 2>/dev/null)
+  timeout 10 "$top/ptyexec" -t 5000 "$sock" true </dev/null >/dev/null 2>&1
+  until_true gone $a
+  if test "$mode" = 666 && test -e "$dir/strace.out" && ! grep -q chmod "$dir/strace.out" ; then
+    pass "ptyhead -m 0666: the socket is born 0666, with no chmod by path"
+  else
+    fail "socket mode" "mode $mode; $(grep chmod "$dir/strace.out" | head -3)"
+  fi
+  until_true test ! -e "$sock"
+else
+  skip "socket mode" "strace is not installed"
+fi
+
 # 2. A stderr nobody reads (a stopped logger's full pipe): every message
 #    is dropped rather than waited for, and the head serves as usual
 #    (issue 14, defect 15). -v 2 says "listening" and two session lines.
@@ -72,7 +84,7 @@ mkfifo "$dir/err" || exit 111
 exec 7<>"$dir/err"
 head -c 65536 /dev/zero >&7
 "$top/ptyhead" -1 -v 2 "$sock" </dev/null >/dev/null 2>&7 & h=$!
-pids="$pids $h"
+register_pid $h
 until_true test -S "$sock"
 if timeout 10 "$top/ptyexec" -t 5000 "$sock" sh -c 'echo served' </dev/null >/dev/null 2>"$dir/x.err" \
   && until_true gone $h && wait $h ; then
