@@ -14,4 +14,8 @@
 #define PTYSPLIT_EXPECT_UIDS "at most 16 -u options"
 #define PTYSPLIT_EXPECT_VERBOSITY "a number (1: default, 2: more)"
 
+ /* The socket argument: not empty, and short enough to bind or
+    connect to; else a fatal message and 100. */
+extern void ptysplit_sockpath_check (char const *) ;
+
 #endif

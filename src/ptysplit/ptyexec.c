@@ -229,13 +229,7 @@ int main (int argc, char const *const *argv)
   parse_options(&argc, &argv, &o) ;
   if (argc < 2) dieusage() ;
   path = argv[0] ;
-  if (!path[0]) strerr_dief(100, "empty socket path") ;
-  if (strlen(path) > IPCPATH_MAX)
-  {
-    char fmt[UINT_FMT] ;
-    fmt[uint_fmt(fmt, IPCPATH_MAX)] = 0 ;
-    strerr_dief(100, "socket path too long (more than ", fmt, " bytes): ", path) ;
-  }
+  ptysplit_sockpath_check(path) ;
   if (!fd_sanitize()) strerr_diefusys(111, "make sure fds 0, 1 and 2 are open") ;
   errfd = fcntl(2, F_DUPFD_CLOEXEC, 3) ;
   if (errfd < 0) strerr_diefusys(111, "duplicate stderr") ;

@@ -101,13 +101,7 @@ void options_parse (int argc, char const *const *argv)
   parse_options(&argc, &argv) ;
   if (argc < 1) dieusage() ;
   sockpath = argv[0] ;
-  if (!sockpath[0]) strerr_dief(100, "empty socket path") ;
-  if (strlen(sockpath) > IPCPATH_MAX)
-  {
-    char fmt[UINT_FMT] ;
-    fmt[uint_fmt(fmt, IPCPATH_MAX)] = 0 ;
-    strerr_dief(100, "socket path too long (more than ", fmt, " bytes): ", sockpath) ;
-  }
+  ptysplit_sockpath_check(sockpath) ;
   check_notif() ;
   choose_term() ;
 }
