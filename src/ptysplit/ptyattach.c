@@ -25,6 +25,7 @@
 
 #include <ptysplit/protocol.h>
 #include <ptysplit/uidlist.h>
+#include <ptysplit/pty.h>
 #include <ptysplit/client.h>
 
 #include "ptysplit-usage.h"
@@ -100,31 +101,9 @@ static void parse_options (int *argc, char const *const **argv, options *o)
 
  /* the terminal: raw while attached, restored exactly on every way out */
 
-typedef struct term_s term, *term_ref ;
-struct term_s
-{
-  unsigned int raw : 1 ;
-  unsigned int flagsaved : 1 ;
-  struct termios saved ;
-  int flags0 ;
-  int flags1 ;
-} ;
+static ptysplit_ttysave tty = PTYSPLIT_TTYSAVE_ZERO ;
 
-static term tty = { .raw = 0, .flagsaved = 0 } ;
-
-static void term_restore (void)
-{
-  if (tty.raw) tcsetattr(0, TCSANOW, &tty.saved) ;
-  tty.raw = 0 ;
-  if (tty.flagsaved)
-  {
-    fcntl(1, F_SETFL, tty.flags1) ;
-    fcntl(0, F_SETFL, tty.flags0) ;
-  }
-  tty.flagsaved = 0 ;
-}
-
-#define diesys_restored(e, ...) (term_restore(), strerr_diefsys(e, __VA_ARGS__))
+#define diesys_restored(e, ...) (ptysplit_tty_restore(&tty), strerr_diefsys(e, __VA_ARGS__))
 
 static void term_setup (int istty)
 {
@@ -157,7 +136,7 @@ static void term_leave (int detached)
     if (detached) fd_write(1, said, sizeof(said) - 1) ;
     else fd_write(1, leave, sizeof(leave) - 1) ;
   }
-  term_restore() ;
+  ptysplit_tty_restore(&tty) ;
 }
 
  /* SIGTERM and co: the terminal back, then the signal's own death. */

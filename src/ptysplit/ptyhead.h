@@ -34,6 +34,7 @@
 
 #include <ptysplit/protocol.h>
 #include <ptysplit/uidlist.h>
+#include <ptysplit/pty.h>
 
 #define XNONE ((unsigned int)-1)
 
@@ -93,14 +94,10 @@ typedef struct terminal_s terminal, *terminal_ref ;
 struct terminal_s
 {
   unsigned int istty : 1 ;
-  unsigned int raw : 1 ;
-  unsigned int flagsaved : 1 ;
   unsigned int stdin_eof : 1 ;
-  struct termios saved ;
-  int flags0 ;
-  int flags1 ;
+  ptysplit_ttysave tty ;
 } ;
-#define TERMINAL_ZERO { .istty = 0, .raw = 0, .flagsaved = 0, .stdin_eof = 0 }
+#define TERMINAL_ZERO { .istty = 0, .stdin_eof = 0, .tty = PTYSPLIT_TTYSAVE_ZERO }
 
 extern terminal term ;
 extern void terminal_enter (void) ;

@@ -74,7 +74,7 @@ static ssize_t stderr_writev (int fd, struct iovec const *v, unsigned int n)
   char buf[MESSAGE_CHUNK * 2] ;
   size_t in = 0, out = 0 ;
   unsigned int i = 0 ;
-  int crlf = errtty && term.raw ;
+  int crlf = errtty && term.tty.raw ;
   for (; i < n && in < MESSAGE_CHUNK ; i++)
   {
     char const *s = v[i].iov_base ;

@@ -16,31 +16,22 @@ terminal term = TERMINAL_ZERO ;
 void terminal_enter (void)
 {
   if (opt.headless) return ;
-  term.flags0 = fcntl(0, F_GETFL) ;
-  term.flags1 = fcntl(1, F_GETFL) ;
-  term.flagsaved = term.flags0 >= 0 && term.flags1 >= 0 ;
-  if (term.istty && tcgetattr(0, &term.saved) == 0)
+  term.tty.flags0 = fcntl(0, F_GETFL) ;
+  term.tty.flags1 = fcntl(1, F_GETFL) ;
+  term.tty.flagsaved = term.tty.flags0 >= 0 && term.tty.flags1 >= 0 ;
+  if (term.istty && tcgetattr(0, &term.tty.saved) == 0)
   {
-    struct termios raw = term.saved ;
+    struct termios raw = term.tty.saved ;
     cfmakeraw(&raw) ;
     tcflush(0, TCIFLUSH) ;
-    if (tcsetattr(0, TCSANOW, &raw) == 0) term.raw = 1 ;
+    if (tcsetattr(0, TCSANOW, &raw) == 0) term.tty.raw = 1 ;
   }
-  if (term.flagsaved) ndelay_on(1) ;
+  if (term.tty.flagsaved) ndelay_on(1) ;
 }
 
 void terminal_leave (void)
 {
-  int e = errno ;
-  if (term.raw) tcsetattr(0, TCSANOW, &term.saved) ;
-  term.raw = 0 ;
-  if (term.flagsaved)
-  {
-    fcntl(1, F_SETFL, term.flags1) ;
-    fcntl(0, F_SETFL, term.flags0) ;
-  }
-  term.flagsaved = 0 ;
-  errno = e ;
+  ptysplit_tty_restore(&term.tty) ;
 }
 
  /* stdin's size, when it is a terminal that knows it: 1, else 0. */
