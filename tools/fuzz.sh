@@ -20,7 +20,7 @@ test -f "$skarnet" || { echo "fuzz.sh: fatal: libskarnet.a not found (install sk
 
 out=build-fuzz
 mkdir -p "$out" || exit 111
-flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Isrc/include"
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Isrc/include -Isrc/include-local"
 lib=$(ls src/libptysplit/ptysplit_*.c)
 passed=0
 failed=0

@@ -60,7 +60,10 @@ for b in ptyexec ptyhead ; do
 done
 
 # The watcher: every 0.2 s, the executable of every s6/execline process
-# that carries this run's mark in its environment.
+# that carries this run's mark in its environment: an s6-* or execlineb
+# anywhere, any program of the stack, any of the host's execline (Debian
+# keeps it in /usr/lib/execline/bin). Told by the executable, not by the
+# name, which a process keeps from its exec only until its next one.
 mark=ptysplit-vendor-$$
 seen=$out/exes
 : > "$seen"
@@ -68,9 +71,8 @@ rm -f "$seen.stop"
 (
   until test -f "$seen.stop" ; do
     for e in $(grep -lsxz "PTYSPLIT_VENDOR_MARK=$mark" /proc/[0-9]*/environ) ; do
-      p=${e%/environ}
-      read -r c 2>/dev/null < "$p/comm" || continue
-      case $c in s6-*|execlineb) readlink "$p/exe" ;; esac
+      x=$(readlink "${e%/environ}/exe") || continue
+      case $x in */s6-*|*/execlineb|*/execline/bin/*|"$stack"/*) echo "$x" ;; esac
     done | sort -u > "$seen.new"
     sort -u "$seen" "$seen.new" -o "$seen"
     sleep 0.2

@@ -10,6 +10,7 @@
 # of the tree, as root.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/s6.sh
 
 top=$(pwd)
 for need in s6-svscan execlineb tmux screen runuser ; do
@@ -118,7 +119,7 @@ mkdir -p "$root" "$dir/readme" "$dir/readmehead"
 if test "$(sed -n 3p "$dir/readme-run")" = "if { install -d -o nobody -m 0700 $root/nobody }" && grep -q " -H " "$dir/readme-head-run" && test -n "$attachcmd" ; then
   mv "$dir/readme-head-run" "$dir/readmehead/run" && echo 3 > "$dir/readmehead/notification-fd" || exit 111
   mv "$dir/readme-run" "$dir/readme/run" && chmod 0755 "$dir/readme/run" "$dir/readmehead/run" || exit 111
-  mv "$dir/readmehead" "$dir/readme" "$scan/" && s6-svscanctl -a "$scan"
+  mv "$dir/readmehead" "$dir/readme" "$scan/" && svscan_add "$scan"
   until_true test -S "$root/nobody/pty"
   $tmux new-window -d -n readme "$attachcmd"
   if until_true shows readme "$want" && is_program "$(svpid readme)" s6-supervise && test "$(owner_mode "$root/nobody")" = "nobody 700" ; then
@@ -155,7 +156,7 @@ printf '%s\n' "$man7" | sed -n '/^#!/,/^tmux /p' | grep -v '^tmux ' | subst "$ro
 tmuxcmd=$(printf '%s\n' "$man7" | grep '^tmux new-window ' | subst "$root" x)
 mkdir -p "$root" "$dir/man7"
 if grep -q "^$bin/prog\$" "$dir/man7-run" && test -n "$tmuxcmd" ; then
-  mv "$dir/man7-run" "$dir/man7/run" && chmod 0755 "$dir/man7/run" && mv "$dir/man7" "$scan/man7" && s6-svscanctl -a "$scan"
+  mv "$dir/man7-run" "$dir/man7/run" && chmod 0755 "$dir/man7/run" && mv "$dir/man7" "$scan/man7" && svscan_add "$scan"
   until_true test -d "$root/nobody"
   eval "\$tmux new-window -t idle: ${tmuxcmd#tmux new-window }"
   win=$($tmux list-windows -t idle -F '#{window_index} #{pane_current_command}' | sed -n 's/ .*//p' | tail -n 1)
@@ -175,7 +176,7 @@ root=$dir/r3
 service doc/examples/s6/rtorrent "$root" ex3 s6prog
 service doc/examples/s6/rtorrent-head "$root" ex3 s6head
 mkdir -p "$dir/log" && chown nobody "$dir/log"
-mv "$dir/s6prog" "$dir/s6head" "$scan/" && s6-svscanctl -a "$scan"
+mv "$dir/s6prog" "$dir/s6head" "$scan/" && svscan_add "$scan"
 if until_true s6-svok "$scan/s6head" && s6-svwait -U -t 10000 "$scan/s6head" ; then
   pass "examples: s6/rtorrent-head becomes ready (s6-notifyoncheck) once the head in screen listens"
 else
@@ -202,7 +203,7 @@ service doc/examples/s6/rtorrent "$root" ex4 fdprog
 service doc/examples/s6/rtorrent-fdholder "$root" ex4 fdholder
 service doc/examples/s6/rtorrent-head-fdholder "$root" ex4 fdhead
 rm -rf "$dir/fdprog/log"
-mv "$dir/fdholder" "$dir/fdhead" "$dir/fdprog" "$scan/" && s6-svscanctl -a "$scan"
+mv "$dir/fdholder" "$dir/fdhead" "$dir/fdprog" "$scan/" && svscan_add "$scan"
 if ! command -v s6-fdholder-daemon >/dev/null 2>&1 || ! ./ptyhead -F /nonexistent "$dir/probe.sock" 2>&1 | grep -q "connect to the fd holder" ; then
   skip "examples: s6/rtorrent-head-fdholder" "ptyhead built without -F, or no s6-fdholder-daemon"
 elif until_true s6-svok "$scan/fdhead" && s6-svwait -U -t 10000 "$scan/fdhead" && until_true screen_shows ex4 "$want" ; then
@@ -228,7 +229,7 @@ echo 3 > "$dir/dhead/notification-fd"
 subst "$root" x < doc/examples/s6/rtorrent/run > "$dir/dprog/run"
 chmod 0755 "$dir/dhead/run" "$dir/dprog/run"
 if grep -q "^$bin/ptyhead .*-d 3 " "$dir/dhead/run" ; then
-  mv "$dir/dhead" "$dir/dprog" "$scan/" && s6-svscanctl -a "$scan"
+  mv "$dir/dhead" "$dir/dprog" "$scan/" && svscan_add "$scan"
   if until_true s6-svok "$scan/dhead" && s6-svwait -U -t 10000 "$scan/dhead" && until_true grep -q "$want" "$dir/svscan.log" && is_program "$(svpid dprog)" s6-supervise ; then
     pass "examples: ptyhead.html's head under s6 with -d becomes ready, and shows the program on its output"
   else
@@ -278,7 +279,7 @@ export HOME $dir/home
 $bin/ptyexec -t 5000 $root/nobody/pty
 $bin/prog
 EOF
-chmod 0755 "$dir/sdprog/run" && mv "$dir/sdprog" "$scan/" && s6-svscanctl -a "$scan"
+chmod 0755 "$dir/sdprog/run" && mv "$dir/sdprog" "$scan/" && svscan_add "$scan"
 until_true test -S "$root/nobody/pty"
 $tmux new-window -d -n attach "$attach"
 if test -n "$attach" && until_true shows attach "$want" ; then

@@ -15,6 +15,7 @@
 # Prints PASS/FAIL/SKIP lines. Run from the top of the tree, as root.
 
 . ./src/tests/lib/common.sh
+. ./src/tests/lib/s6.sh
 
 top=$(pwd)
 name="s6-rc"
@@ -76,6 +77,7 @@ screen_of () { timeout 10 "$dir/bin/ptyattach" -p "$dir/run/pty" 2>&1 ; }
 shows () { screen_of | grep -q -- "$1" ; }
 logged () { cat "$dir/log/current" 2>/dev/null | grep -q -- "$1" ; }
 
+execline_scripts "$dir/src"
 if s6-rc-compile "$dir/compiled" "$dir/src" > "$dir/compile.log" 2>&1 ; then
   pass "$name: s6-rc-compile compiles doc/examples/s6-rc"
 else

@@ -130,7 +130,7 @@ sh -c "echo uid \$(id -u) ; exec sleep 1000"
 EOF
 chmod 0755 "$dir/asnobody/run"
 mv "$dir/asnobody" "$scan/asnobody"
-s6-svscanctl -a "$scan"
+svscan_add "$scan"
 if until_true is_up_with_pid asnobody "" && until_true shows allow "uid $nobody" ; then
   user=$(ps -o user= -p "$(svpid asnobody)")
   if test "$user" = nobody ; then
