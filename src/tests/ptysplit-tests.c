@@ -21,6 +21,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/resource.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <sched.h>
 
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
@@ -1750,6 +1753,88 @@ static int t_console_socket (void)
 }
 
 
+ /* A master from another devpts instance, as a container's console is:
+    its number names nothing, or another PTY, under the head's /dev/pts
+    (issue 14, defect 16). A child mounts a new instance in a mount
+    namespace of its own, keeps opening masters there until one's number
+    has no /dev/pts/N here, and hands that master and its client end over.
+    Returns 1 with both in *m and *c, 0 on a failure, -1 to skip. */
+static int other_devpts_pty (int *m, int *c)
+{
+  char tag[8] ;
+  int p[2], fds[2] ;
+  unsigned int n = 2 ;
+  pid_t pid ;
+  int wstat ;
+  ssize_t r ;
+  if (ipc_pair_b(p) < 0) return FAIL("harness: socketpair: ", strerror(errno)) ;
+  pid = fork() ;
+  if (pid < 0) { fd_close(p[0]) ; fd_close(p[1]) ; return FAIL("harness: fork: ", strerror(errno)) ; }
+  if (!pid)
+  {
+    char dir[96], path[128], num[UINT_FMT] ;
+    unsigned int i = 0, no = 0 ;
+    int unlock = 0 ;
+    fd_close(p[0]) ;
+    memcpy(dir, h_dir, strlen(h_dir)) ;
+    memcpy(dir + strlen(h_dir), "/devpts", 8) ;
+    if (unshare(CLONE_NEWNS) < 0 || mount(0, "/", 0, MS_REC | MS_PRIVATE, 0) < 0
+     || mkdir(dir, 0700) < 0 || mount("devpts", dir, "devpts", 0, "newinstance,ptmxmode=0666,mode=0620") < 0)
+      _exit(2) ;
+    for (;; i++)
+    {
+      if (i == 256) _exit(3) ;
+      memcpy(path, dir, strlen(dir)) ;
+      memcpy(path + strlen(dir), "/ptmx", 6) ;
+      fds[0] = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+      if (fds[0] < 0 || ioctl(fds[0], TIOCSPTLCK, &unlock) < 0 || ioctl(fds[0], TIOCGPTN, &no) < 0) _exit(3) ;
+      num[uint_fmt(num, no)] = 0 ;
+      memcpy(path, "/dev/pts/", 9) ;
+      memcpy(path + 9, num, strlen(num) + 1) ;
+      if (access(path, F_OK) < 0 && errno == ENOENT) break ;
+    }
+    memcpy(path, dir, strlen(dir)) ;
+    path[strlen(dir)] = '/' ;
+    memcpy(path + strlen(dir) + 1, num, strlen(num) + 1) ;
+    fds[1] = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK) ;
+    if (fds[1] < 0 || ptysplit_sendfds(p[1], "pty", 3, fds, 2) != 3) _exit(3) ;
+    _exit(0) ;
+  }
+  fd_close(p[1]) ;
+  if (waitpid(pid, &wstat, 0) != pid) { fd_close(p[0]) ; return FAIL("harness: waitpid: ", strerror(errno)) ; }
+  if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 2) { fd_close(p[0]) ; return SKIP("unable to mount a devpts instance of its own in a mount namespace") ; }
+  if (!WIFEXITED(wstat) || WEXITSTATUS(wstat)) { fd_close(p[0]) ; return FAIL("harness: no master from another devpts instance") ; }
+  r = ptysplit_recvfds(p[0], tag, sizeof(tag), fds, &n) ;
+  fd_close(p[0]) ;
+  if (r != 3 || n != 2) return FAIL("harness: the master and client end did not come back") ;
+  *m = fds[0] ; *c = fds[1] ;
+  return 1 ;
+}
+
+static int t_console_other_devpts (void)
+{
+  ptysplit_answer ans = PTYSPLIT_ANSWER_ZERO ;
+  hhead *h ;
+  int s, r, m = -1, c = -1 ;
+  if (geteuid()) return SKIP("needs root, to mount a devpts instance") ;
+  r = other_devpts_pty(&m, &c) ;
+  if (r <= 0) return r ;
+  h = h_head(sock, 0, headenv, 0, 24, 80) ;
+  if (!h) { fd_close(m) ; fd_close(c) ; return 0 ; }
+  s = h_connect(sock) ;
+  if (s < 0) { fd_close(m) ; fd_close(c) ; return 0 ; }
+  r = ptysplit_sendfds(s, "/dev/pts/ptmx", 13, &m, 1) ;
+  fd_close(m) ;
+  if (r != 13) { fd_close(s) ; fd_close(c) ; return FAIL("harness: unable to send the console") ; }
+  r = h_answer(s, &ans, H_LONG) ;
+  fd_close(s) ;
+  if (r) { fd_close(c) ; return FAIL("the head answered a console-socket client, or kept it for 5 s") ; }
+  if (fd_write(c, "other-devpts-output\n", 20) != 20) { fd_close(c) ; return FAIL("harness: unable to write to the console") ; }
+  r = shows(h, 0, "other-devpts-output", "the output of a console from another devpts instance") ;
+  fd_close(c) ;
+  return r ? h_restored(h, H_LONG) : 0 ;
+}
+
  /* 22. large output */
 
 static int t_large_output (void)
@@ -2557,6 +2642,7 @@ static test const tests[] =
   { .name = "messages-raw-crlf", .f = &t_warning_raw_crlf },
   { .name = "waiting-line-and-title", .f = &t_waiting_and_title },
   { .name = "console-socket-client", .f = &t_console_socket },
+  { .name = "console-from-another-devpts", .f = &t_console_other_devpts },
   { .name = "fake-head-split-answer", .f = &t_fake_head_accept },
   { .name = "fake-head-resize-after-answer", .f = &t_fake_head_resize_after_answer },
   { .name = "fake-head-refusal", .f = &t_fake_head_refusal },
