@@ -77,6 +77,25 @@ else
   skip "socket mode" "strace is not installed"
 fi
 
+# 1d. A stat of the socket that fails right after the bind (a directory
+#     changed under the head; strace injects the failure into the second
+#     stat of the path, the first being the check for a stale socket):
+#     the head dies saying so and leaves no socket behind (issue 14,
+#     defect 14).
+if command -v strace >/dev/null 2>&1 ; then
+  timeout 10 strace -f -qq -o /dev/null -P "$sock" -e trace=newfstatat,statx -e inject=newfstatat,statx:error=EACCES:when=2 \
+    "$top/ptyhead" -H "$sock" </dev/null >/dev/null 2>"$dir/stat.err"
+  rc=$?
+  if test $rc = 111 && grep -q "^ptyhead: fatal: unable to stat $sock: Permission denied" "$dir/stat.err" && ! test -e "$sock" ; then
+    pass "a failing stat of the socket after bind: exit 111 with the reason, no socket left behind"
+  else
+    fail "a failing stat after bind" "exit $rc; $(tr '\n' ' ' < "$dir/stat.err"); left: $(ls "$sock" 2>&1)"
+  fi
+  rm -f "$sock"
+else
+  skip "a failing stat after bind" "strace is not installed"
+fi
+
 # 2. A stderr nobody reads (a stopped logger's full pipe): every message
 #    is dropped rather than waited for, and the head serves as usual
 #    (issue 14, defect 15). -v 2 says "listening" and two session lines.
