@@ -83,7 +83,7 @@ fi
 #     the head dies saying so and leaves no socket behind (issue 14,
 #     defect 14).
 if command -v strace >/dev/null 2>&1 ; then
-  timeout 10 strace -f -qq -o /dev/null -P "$sock" -e trace=newfstatat,statx -e inject=newfstatat,statx:error=EACCES:when=2 \
+  timeout 10 strace -f -qq -o /dev/null -P "$sock" -e trace=lstat,newfstatat,statx -e inject=lstat,newfstatat,statx:error=EACCES:when=2 \
     "$top/ptyhead" -H "$sock" </dev/null >/dev/null 2>"$dir/stat.err"
   rc=$?
   if test $rc = 111 && grep -q "^ptyhead: fatal: unable to stat $sock: Permission denied" "$dir/stat.err" && ! test -e "$sock" ; then
