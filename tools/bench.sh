@@ -408,9 +408,11 @@ function cellr(row, m, fmt,    v, q) {
   q = ratio(row, m)
   return sprintf(fmt, v) (row ~ /^floor/ || q == "" ? "" : " (" q ")")
 }
-# ok: 1 holds, 0 missed, -1 a figure reported with no target.
+# ok: 1 holds, 0 missed, -1 a figure reported with no target; a target
+# with no figure (its row not run, or failed) is neither: "not run".
 function target(name, ok, value) {
-  printf "  %-42s %-8s %s\n", name, ok < 0 ? "reported" : ok ? "holds" : "MISS", value
+  if (ok >= 0 && value !~ /^[0-9]/) { ok = -2 ; value = "no figure: the row was not run, or failed" }
+  printf "  %-42s %-8s %s\n", name, ok == -2 ? "not run" : ok < 0 ? "reported" : ok ? "holds" : "MISS", value
   T[++nt] = name ; TOK[nt] = ok ; TV[nt] = value
 }
 function write_html(    i, r, a) {
@@ -441,7 +443,7 @@ function write_html(    i, r, a) {
   for (i = 1 ; i <= nt ; i++) {
     name = T[i] ; sub(/<=/, "\\&le;", name) ; sub(/>=/, "\\&ge;", name) ; sub(/ us$/, " \\&micro;s", name)
     v = TV[i] ; sub(/ us$/, " \\&micro;s", v)
-    printf " <tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", name, v, TOK[i] < 0 ? "reported" : TOK[i] ? "holds" : "<strong>missed</strong>" > html
+    printf " <tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", name, v, TOK[i] == -2 ? "not run" : TOK[i] < 0 ? "reported" : TOK[i] ? "holds" : "<strong>missed</strong>" > html
   }
   print "</table>" > html
 }

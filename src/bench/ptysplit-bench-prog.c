@@ -15,7 +15,7 @@
         headless head, which no terminal types into.
       ptysplit-bench-prog echo fifo id
         waits for a G, says "s id pid", throws away what was typed so far,
-        writes R (the driver's cue that the echo starts), then writes back
+        writes # (the driver's cue that the echo starts), then writes back
         every byte it reads, until a Q.
 
     The terminal is made raw first: every head then carries the same bytes
@@ -118,7 +118,7 @@ static void echo (int fifo, char const *id)
    /* Gs still on their way through the head must not be echoed. */
   usleep(50000) ;
   tcflush(0, TCIFLUSH) ;
-  if (fd_write(1, "R", 1) < 1) strerr_diefu1sys(111, "write stdout") ;
+  if (fd_write(1, "#", 1) < 1) strerr_diefu1sys(111, "write stdout") ;
   for (;;)
   {
     ssize_t r = fd_read(0, buf, 256) ;

@@ -110,7 +110,7 @@ struct pair_s
   pid_t prog ;               /* from the program's "s" line */
   unsigned int esc ;         /* escape-sequence filter state */
   unsigned int ready : 1 ;   /* the program is running */
-  unsigned int cued : 1 ;    /* echo: the R came back */
+  unsigned int cued : 1 ;    /* echo: the # came back */
   unsigned int answered : 1 ;
   unsigned int gone : 1 ;    /* the terminal hung up: no head holds it */
   uint64_t lastgo ;
@@ -628,15 +628,18 @@ static void wait_ready (int echo)
     if (t > end)
     {
       for (i = 0 ; i < npairs ; i++) if (!pairs[i].ready || (echo && !pairs[i].cued))
-        pair_fail(i, pairs[i].ready ? "timed out waiting for the program's R" : "timed out waiting for the program to start") ;
+        pair_fail(i, pairs[i].ready ? "timed out waiting for the program's #" : "timed out waiting for the program to start") ;
     }
     for (i = 0 ; i < npairs ; i++)
     {
       pair *p = pairs + i ;
       if (!p->ready && t - p->lastgo > 100 * MS) { fd_write(p->m, "G", 1) ; p->lastgo = t ; }
-       /* R is looked for even before the "s" line is read: under load,
-          the R can come first. Nothing else is written before it. */
-      if (drain(p, p->cued ? 0 : 'R') && !p->cued) { p->cued = 1 ; ncued++ ; }
+       /* The cue is looked for even before the "s" line is read: under
+          load, it can come first. It is a # because nothing else written
+          before it has one: not a head's "waiting for a program on PATH"
+          line, whose PATH, made by mkdtemp, may hold any letter (an R cue
+          was once found there, and the first key was typed too early). */
+      if (drain(p, p->cued ? 0 : '#') && !p->cued) { p->cued = 1 ; ncued++ ; }
       if (p->gone && !p->cued && p->head) pair_fail(i, "its head exited before the program was seen running") ;
     }
     nready += fifo_lines(&done) ;
@@ -782,7 +785,7 @@ static uint64_t pct (uint64_t const *v, unsigned int n, unsigned int p)
 }
 
  /* One byte in, the same byte back out of the head's terminal: the time. */
-static uint64_t round_trip (pair *p, char c)
+static uint64_t round_trip (pair *p, char c, unsigned int trip)
 {
   uint64_t t = now(), end = t + 5000 * MS ;
   struct pollfd x = { .fd = p->m, .events = POLLIN } ;
@@ -790,7 +793,14 @@ static uint64_t round_trip (pair *p, char c)
   for (;;)
   {
     if (drain(p, c)) return now() - t ;
-    if (now() > end) fail("a round trip took more than 5 seconds") ;
+    if (now() > end)
+    {
+      char fmt[UINT_FMT + 1] ;
+      fmt[uint_fmt(fmt, trip)] = ' ' ;
+      fmt[uint_fmt(fmt, trip) + 1] = 0 ;
+      p->tail[p->taillen < sizeof(p->tail) ? p->taillen : sizeof(p->tail) - 1] = 0 ;
+      fail("round trip ", fmt, "(warm-up included) took more than 5 seconds; the end of the terminal's output: \"", p->tail, "\"") ;
+    }
     poll(&x, 1, 100) ;
   }
 }
@@ -801,8 +811,8 @@ static void run_rtt (void)
   uint64_t *v = malloc(n * sizeof(uint64_t)) ;
   if (!v) fail("out of memory") ;
   wait_ready(1) ;
-  for (i = 0 ; i < WARMUP ; i++) round_trip(pairs, 'a' + i % 26) ;
-  for (i = 0 ; i < n ; i++) v[i] = round_trip(pairs, 'a' + i % 26) ;
+  for (i = 0 ; i < WARMUP ; i++) round_trip(pairs, 'a' + i % 26, i) ;
+  for (i = 0 ; i < n ; i++) v[i] = round_trip(pairs, 'a' + i % 26, WARMUP + i) ;
   qsort(v, n, sizeof(uint64_t), &cmp64) ;
   put("n", n) ;
   put("p50_ns", pct(v, n, 50)) ;
@@ -951,13 +961,18 @@ static uint64_t timed_run (char const *cmd)
 }
 
  /* A head that serves one program at a time answers "busy" until it
-    has closed the last master: wait until its fds are back to idle. */
+    has closed the last master: wait until its fds are back to idle. Its
+    terminal is read meanwhile: a head writes a few lines there at each
+    session's start and end, and one whose terminal is full waits for it
+    before it lets the master go (its backpressure), as it should. */
 static void wait_idle (unsigned int idle)
 {
   uint64_t end = now() + 5000 * MS ;
   if (!pairs[0].head) return ;
-  while (fd_count(pairs[0].head) > idle)
+  for (;;)
   {
+    drain(pairs, 0) ;
+    if (fd_count(pairs[0].head) <= idle) break ;
     if (now() > end) fail("the head did not become idle again") ;
     usleep(50) ;
   }
