@@ -70,7 +70,7 @@ subst () {
     -e "s|^rtorrent\$|$bin/prog|" -e "s|/pty rtorrent\$|/pty $bin/prog|" \
     -e "s|^ptyexec |$bin/ptyexec |" -e "s| ptyexec | $bin/ptyexec |g" \
     -e "s|^ptyhead |$bin/ptyhead |" -e "s| ptyhead | $bin/ptyhead |g" -e "s|'ptyhead |'$bin/ptyhead |g" \
-    -e "s| ptyattach | $bin/ptyattach |g" \
+    -e "s|^ptyattach |$bin/ptyattach |" -e "s| ptyattach | $bin/ptyattach |g" \
     -e 's|\brtorrentlog\b|nobody|g' -e 's|\brtorrent\b|nobody|g'
 }
 
@@ -104,6 +104,71 @@ s6-svscan "$scan" > "$dir/svscan.log" 2>&1 < /dev/null &
 pids="svscan:$!"
 $tmux new-session -d -s idle -x 100 -y 30 "exec sleep 1000" || exit 111
 
+# attach_examples: ptyattach(1)'s EXAMPLES, each run as written (with
+# the substitutions) on the README's service while it runs, and found on
+# ptyattach.html too; then the Notes' "echo reload | ptyattach -E socket".
+attach_examples () {
+  sock=$root/nobody/pty
+  man1=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' doc/man/ptyattach.1 | grep -v '^\.' | sed 's/\\-/-/g')
+  html=$(sed -e 's/<[^>]*>//g' -e 's/&nbsp;/ /g' doc/ptyattach.html | tr -s ' \n' '  ')
+  missing=
+  for i in 1 2 3 ; do
+    line=$(printf '%s\n' "$man1" | sed -n ${i}p)
+    case "$html" in *"$line"*) ;; *) missing="$missing|$line" ;; esac
+  done
+  if test "$(printf '%s\n' "$man1" | wc -l)" = 3 && test -z "$missing" ; then
+    pass "examples: ptyattach(1)'s three examples are on ptyattach.html"
+  else
+    fail "examples: ptyattach(1)'s three examples are on ptyattach.html" "man: $(printf '%s' "$man1" | tr '\n' '|'); not on the page:$missing"
+  fi
+  ex1=$(printf '%s\n' "$man1" | sed -n 1p)
+  ex2=$(printf '%s\n' "$man1" | sed -n 2p)
+  ex3=$(printf '%s\n' "$man1" | sed -n 3p)
+  $tmux new-window -d -n man1 "$(printf '%s\n' "$ex1" | subst "$root" x)"
+  if until_true shows man1 "$want" ; then
+    pass "examples: ptyattach(1): $ex1 shows the program"
+  else
+    fail "examples: ptyattach(1): $ex1 shows the program" "$(screen_of man1 | tr -s '\n' '|')"
+  fi
+  out=$(timeout 10 sh -c "$(printf '%s\n' "$ex2" | subst "$root" x)" 2>&1)
+  if test "$(printf '%s\n' "$out" | wc -l)" -le 5 && printf '%s\n' "$out" | grep -q -- "$want" ; then
+    pass "examples: ptyattach(1): $ex2 prints the program's last lines"
+  else
+    fail "examples: ptyattach(1): $ex2 prints the program's last lines" "$(printf '%s' "$out" | tr '\n' '|')"
+  fi
+  out=$(timeout 10 sh -c "$(printf '%s\n' "$ex3" | subst "$root" x)" 2>&1)
+  if printf '%s\n' "$out" | grep -Eqx "up \(pid $(svpid readme)\) [0-9]+ seconds?, program [^,]+, 2 viewers, 0 bytes dropped" ; then
+    pass "examples: ptyattach(1): $ex3 says up, the pid, the program and the two viewers"
+  else
+    fail "examples: ptyattach(1): $ex3 says up, the pid, the program and the two viewers" "$out (program pid $(svpid readme))"
+  fi
+  # As root, the same with -u instead of s6-setuidgid, as the page says.
+  if timeout 10 "$bin/ptyattach" -u "$(id -u nobody)" -s "$sock" 2>&1 | grep -q "^up (pid $(svpid readme))" \
+    && ! timeout 10 "$bin/ptyattach" -s "$sock" > /dev/null 2>&1 ; then
+    pass "examples: ptyattach.html: as root, ptyattach refuses the user's head, and accepts it with -u \$(id -u USER)"
+  else
+    fail "examples: ptyattach.html: as root, ptyattach refuses the user's head, and accepts it with -u \$(id -u USER)" "$(timeout 10 "$bin/ptyattach" -u "$(id -u nobody)" -s "$sock" 2>&1)"
+  fi
+  $tmux kill-window -t man1
+  # The Notes: a command typed from a script (as the head's user); the
+  # viewer stays attached.
+  note=$(printf '%s' "$html" | grep -o 'echo reload | ptyattach -E socket')
+  if test -n "$note" ; then
+    printf '%s\n' "$note" | sed "s|socket\$|$sock|" | subst "$root" x > "$dir/note.sh"
+    s6-setuidgid nobody sh "$dir/note.sh" > /dev/null 2>&1 < /dev/null &
+    n=$!
+    pids="$pids note:$n"
+    if until_true sh -c "timeout 5 s6-setuidgid nobody $bin/ptyattach -p $sock | grep -q '^reload'" && sleep 1 && kill -0 $n 2>/dev/null ; then
+      pass "examples: ptyattach.html: echo reload | ptyattach -E socket types reload into the program and stays attached"
+    else
+      fail "examples: ptyattach.html: echo reload | ptyattach -E socket types reload into the program and stays attached" "$(timeout 5 s6-setuidgid nobody $bin/ptyattach -p $sock | tail -n 3 | tr '\n' '|'); still running: $(kill -0 $n 2>/dev/null && echo yes)"
+    fi
+    pkill -P $n ; kill $n 2>/dev/null
+  else
+    fail "examples: ptyattach.html's note on scripts" "'echo reload | ptyattach -E socket' is not on the page"
+  fi
+}
+
 # 1. The README's typical service: the program's run script, its
 #    headless head as a service with readiness, and its ptyattach
 #    command as the viewer in a tmux window. Both scripts create
@@ -127,6 +192,7 @@ if test "$(sed -n 3p "$dir/readme-run")" = "if { install -d -o nobody -m 0700 $r
   else
     fail "examples: README's typical service and headless head create /run/rtorrent; the program runs as the user with its HOME; its ptyattach command shows it" "dir: $(owner_mode "$root/nobody"); screen: $(screen_of readme | tr -s '\n' '|'); $(s6-svstat "$scan/readme" 2>&1); head: $(s6-svstat "$scan/readmehead" 2>&1)"
   fi
+  attach_examples
   s6-svc -d "$scan/readme" ; s6-svc -d "$scan/readmehead"
 else
   fail "examples: README's typical service" "could not find it in README: $(tr '\n' '|' < "$dir/readme-run"); head: $(tr '\n' '|' < "$dir/readme-head-run"); attach: $attachcmd"
