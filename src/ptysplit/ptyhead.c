@@ -57,6 +57,7 @@ void teardown (void)
   else terminal_leave() ;
   clients_close() ;
   viewers_close() ;
+  holder_finish() ;
   socket_remove() ;
   errno = e ;
 }
@@ -319,7 +320,7 @@ static void loop (int spfd)
 {
   for (;;)
   {
-    iopause_fd x[5 + MAXCLIENTS + VIEWERS_MAX] ;
+    iopause_fd x[6 + MAXCLIENTS + VIEWERS_MAX] ;
     unsigned int n = 0 ;
     tain deadline = tain_infinite ;
     x_add(x, &n, spfd, IOPAUSE_READ) ;
@@ -327,6 +328,7 @@ static void loop (int spfd)
     log_prepare_iopause(x, &n, &deadline) ;
     clients_prepare_iopause(x, &n, &deadline) ;
     viewers_prepare_iopause(x, &n) ;
+    holder_prepare_iopause(x, &n, &deadline) ;
     repaint_prepare_iopause(&deadline) ;
 
     if (iopause_g(x, n, &deadline) < 0) diecleanusys(111, "iopause") ;
@@ -335,6 +337,7 @@ static void loop (int spfd)
     proxy_handle(x) ;
     log_handle(x) ;
     viewers_handle(x) ;
+    holder_handle(x) ;
     repaint_handle() ;
     session_advance() ;
     clients_handle(x) ;

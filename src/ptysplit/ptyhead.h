@@ -178,10 +178,13 @@ extern void clients_handle (iopause_fd const *) ;
  /* -F (ptyhead_holder.c, or ptyhead_holder_none.c) */
 
 extern void holder_init (void) ;
-extern void holder_adopt (void) ;
-extern void holder_store (int) ;
-extern void holder_delete (void) ;
+extern void holder_adopt (void) ;                      /* at start-up: waits 1 s at most */
+extern void holder_store (int) ;                       /* queued: never waits */
+extern void holder_delete (void) ;                     /* queued: never waits */
 extern int holder_parked (void) ;
+extern void holder_prepare_iopause (iopause_fd *, unsigned int *, tain *) ;
+extern void holder_handle (iopause_fd const *) ;
+extern void holder_finish (void) ;                     /* on the way out: 1 s for what is queued */
 
 
  /* messages (ptyhead_message.c): none can block the loop; warnings

@@ -11,6 +11,9 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/socket.h>
+#include <skalibs/error.h>
+#include <skalibs/unixmessage.h>
 
 #include <s6/fdholder.h>
 
@@ -21,18 +24,44 @@
  /* -F: a copy of the master parked in an s6-fdholderd keeps the
     program's terminal open when the head dies; the next head with -F
     picks it up. The log fd (ptyexec -L) is parked beside it, under the
-    same identifier + ":log", so the next head keeps logging. Every
-    operation is one short connection with a deadline, so a dead holder
-    costs a warning, never the session. */
+    same identifier + ":log", so the next head keeps logging.
+    At start-up, the adoption waits for the holder (1 s at most): there
+    is no session yet. After that, no -F operation waits: the requests
+    go on one connection at a time, queued in the order they are made
+    (s6-fdholderd answers them in turn), and the loop sends them and
+    reads the answers. A holder that does not answer within 1 s costs a
+    warning, never the session. */
 
  /* s: the deadline of one operation */
 #define HOLDER_TIMEOUT_SECS 1
 #define HOLDER_PREFIX "ptyhead:"
 #define HOLDER_LOGSUFFIX ":log"
+ /* answers awaited at once: a store is four requests, a delete two */
+#define HOLDER_QUEUE 16
+
+typedef enum holder_request_e holder_request ;
+enum holder_request_e
+{
+  REQ_DELETE,
+  REQ_DELETE_LOG,
+  REQ_STORE,
+  REQ_STORE_LOG
+} ;
 
 static char holder_id[S6_FDHOLDER_ID_SIZE + 1] ;
 static char holder_logid[S6_FDHOLDER_ID_SIZE + 1] ;
-static int parked = 0 ;
+static int parked = 0 ;                      /* as the holder's last answer says */
+
+static s6_fdholder_t conn = S6_FDHOLDER_ZERO
+static int conn_up = 0 ;
+static holder_request expected[HOLDER_QUEUE] ;  /* the answers to come, in order */
+static unsigned int nexpected = 0 ;
+ /* copies of the fds being stored: the sender keeps only their numbers
+    until they are sent, so the session may close its own meanwhile */
+static int outgoing[HOLDER_QUEUE] ;
+static unsigned int noutgoing = 0 ;
+static tain conn_deadline = TAIN_ZERO ;
+static unsigned int xholder = XNONE ;
 
 int holder_parked (void)
 {
@@ -99,54 +128,202 @@ static int holder_connect (s6_fdholder_t *a, tain *deadline)
   return s6_fdholder_start_g(a, opt.holder, deadline) ;
 }
 
-static int holder_delete_one (s6_fdholder_t *a, char const *id, tain const *deadline)
+static void outgoing_close (void)
 {
-  if (s6_fdholder_delete_g(a, id, deadline) || errno == ENOENT) return 1 ;
-  strerr_warnwusys("delete ", id, " from the fd holder at ", opt.holder, holder_hint(errno)) ;
+  while (noutgoing) fd_close(outgoing[--noutgoing]) ;
+}
+
+static void holder_close (void)
+{
+  if (!conn_up) return ;
+  s6_fdholder_end(&conn) ;
+  conn_up = 0 ;
+  nexpected = 0 ;
+  outgoing_close() ;
+}
+
+static void holder_giveup (char const *why)
+{
+  char fmt[UINT_FMT] ;
+  fmt[uint_fmt(fmt, nexpected)] = 0 ;
+  strerr_warnw("giving up on the fd holder at ", opt.holder, ": ", why, "; ", fmt, " requests unanswered") ;
+  holder_close() ;
+}
+
+ /* A non-blocking connect: a UNIX socket's is done at once, or fails
+    (EAGAIN when the holder's backlog is full: it is not accepting). */
+static int holder_open (void)
+{
+  int fd ;
+  if (conn_up) return 1 ;
+  fd = ipc_stream_nbcoe() ;
+  if (fd < 0) return 0 ;
+  if (!ipc_connect(fd, opt.holder))
+  {
+    fd_close(fd) ;
+    return 0 ;
+  }
+  s6_fdholder_init(&conn, fd) ;
+  conn_up = 1 ;
+  return 1 ;
+}
+
+static void holder_send (void)
+{
+  if (!unixmessage_sender_flush(&conn.connection.out) && !error_isagain(errno))
+  {
+    strerr_warnwusys("send to the fd holder at ", opt.holder, holder_hint(errno)) ;
+    holder_close() ;
+    return ;
+  }
+  if (unixmessage_sender_isempty(&conn.connection.out)) outgoing_close() ;
+}
+
+static int queue_delete (char const *id, holder_request req)
+{
+  if (nexpected == HOLDER_QUEUE || !s6_fdholder_delete_async(&conn, id)) return 0 ;
+  expected[nexpected++] = req ;
+  return 1 ;
+}
+
+static int queue_store (int fd, char const *id, holder_request req)
+{
+  tain limit ;
+  int copy ;
+  if (nexpected == HOLDER_QUEUE) return (errno = ENOBUFS, 0) ;
+  copy = dup(fd) ;
+  if (copy < 0) return 0 ;
+  tain_add_g(&limit, &tain_infinite_relative) ;
+  if (!s6_fdholder_store_async(&conn, copy, id, &limit))
+  {
+    fd_close(copy) ;
+    return 0 ;
+  }
+  outgoing[noutgoing++] = copy ;
+  expected[nexpected++] = req ;
+  return 1 ;
+}
+
+ /* Requests for one operation, queued then sent as far as they go. */
+static int holder_begin (char const *what)
+{
+  if (holder_open()) return 1 ;
+  strerr_warnwusys("connect to the fd holder at ", opt.holder, " to ", what, " ", holder_id) ;
   return 0 ;
+}
+
+static void holder_queued (int ok)
+{
+  if (!ok)
+  {
+    holder_giveup("unable to queue a request (it is not answering)") ;
+    return ;
+  }
+  tain_now_g() ;
+  tain_addsec_g(&conn_deadline, HOLDER_TIMEOUT_SECS) ;
+  holder_send() ;
 }
 
 void holder_delete (void)
 {
-  s6_fdholder_t a = S6_FDHOLDER_ZERO
-  tain deadline ;
-  if (!opt.holder) return ;
-  parked = 0 ;
-  if (!holder_connect(&a, &deadline))
-  {
-    strerr_warnwusys("connect to the fd holder at ", opt.holder, " to delete ", holder_id) ;
-    return ;
-  }
-  if (holder_delete_one(&a, holder_id, &deadline)) holder_delete_one(&a, holder_logid, &deadline) ;
-  s6_fdholder_end(&a) ;
+  if (!opt.holder || !holder_begin("delete")) return ;
+  holder_queued(queue_delete(holder_id, REQ_DELETE) && queue_delete(holder_logid, REQ_DELETE_LOG)) ;
 }
 
  /* Replaces whatever the holder had under our name with this master,
     and the session's log fd, if any, beside it. */
 void holder_store (int master)
 {
-  s6_fdholder_t a = S6_FDHOLDER_ZERO
-  tain deadline, limit ;
-  if (!opt.holder) return ;
-  parked = 0 ;
-  if (!holder_connect(&a, &deadline))
+  if (!opt.holder || !holder_begin("store")) return ;
+  holder_queued(queue_delete(holder_id, REQ_DELETE) && queue_delete(holder_logid, REQ_DELETE_LOG)
+    && queue_store(master, holder_id, REQ_STORE)
+    && (log_fd() < 0 || queue_store(log_fd(), holder_logid, REQ_STORE_LOG))) ;
+}
+
+ /* One answer: a byte, 0 or an errno, for the oldest request. */
+static void holder_answer (unixmessage *m)
+{
+  holder_request req = expected[0] ;
+  int e = m->len == 1 && !m->nfds ? (unsigned char)m->s[0] : EPROTO ;
+  if (e == EPROTO) unixmessage_drop(m) ;
+  memmove(expected, expected + 1, --nexpected * sizeof(holder_request)) ;
+  if (e == EPROTO) strerr_warnw("the fd holder at ", opt.holder, " gave an answer that is not one") ;
+  switch (req)
   {
-    strerr_warnwusys("connect to the fd holder at ", opt.holder, " to store ", holder_id) ;
-    return ;
+    case REQ_DELETE :
+      if (!e || e == ENOENT) parked = 0 ;
+      else strerr_warnwu("delete ", holder_id, " from the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
+      break ;
+    case REQ_DELETE_LOG :
+      if (e && e != ENOENT) strerr_warnwu("delete ", holder_logid, " from the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
+      break ;
+    case REQ_STORE :
+      if (!e) parked = 1 ;
+      else strerr_warnwu("store ", holder_id, " in the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
+      break ;
+    case REQ_STORE_LOG :
+      if (e) strerr_warnwu("store ", holder_logid, " in the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
+      break ;
   }
-  tain_add_g(&limit, &tain_infinite_relative) ;
-  if (holder_delete_one(&a, holder_id, &deadline) && holder_delete_one(&a, holder_logid, &deadline))
+}
+
+static void holder_read (void)
+{
+  while (conn_up)
   {
-    if (!s6_fdholder_store_g(&a, master, holder_id, &limit, &deadline))
-      strerr_warnwusys("store ", holder_id, " in the fd holder at ", opt.holder, holder_hint(errno)) ;
-    else
+    unixmessage m ;
+    int r = unixmessage_receive(&conn.connection.in, &m) ;
+    if (!r) return ;
+    if (r < 0)
     {
-      parked = 1 ;
-      if (log_fd() >= 0 && !s6_fdholder_store_g(&a, log_fd(), holder_logid, &limit, &deadline))
-        strerr_warnwusys("store ", holder_logid, " in the fd holder at ", opt.holder, holder_hint(errno)) ;
+      strerr_warnwusys("read from the fd holder at ", opt.holder, holder_hint(errno)) ;
+      holder_close() ;
+      return ;
     }
+    if (!nexpected)
+    {
+      unixmessage_drop(&m) ;
+      holder_giveup("it answered a request never made") ;
+      return ;
+    }
+    holder_answer(&m) ;
   }
-  s6_fdholder_end(&a) ;
+}
+
+void holder_prepare_iopause (iopause_fd *x, unsigned int *n, tain *deadline)
+{
+  xholder = XNONE ;
+  if (!conn_up) return ;
+  xholder = x_add(x, n, unixmessage_sender_fd(&conn.connection.out),
+    IOPAUSE_READ | (unixmessage_sender_isempty(&conn.connection.out) ? 0 : IOPAUSE_WRITE)) ;
+  deadline_min(deadline, &conn_deadline) ;
+}
+
+void holder_handle (iopause_fd const *x)
+{
+  short r = xrevents(x, xholder) ;
+  if (!conn_up) return ;
+  if (r & IOPAUSE_WRITE) holder_send() ;
+  if (conn_up && r & (IOPAUSE_READ | IOPAUSE_EXCEPT)) holder_read() ;
+  if (!conn_up) return ;
+  if (!nexpected && unixmessage_sender_isempty(&conn.connection.out)) holder_close() ;
+  else if (!tain_future(&conn_deadline)) holder_giveup("it did not answer within 1 second") ;
+}
+
+ /* On the way out: what is queued (a store, so that the program
+    outlives this head) gets its 1 second to be answered. */
+void holder_finish (void)
+{
+  while (conn_up)
+  {
+    iopause_fd x[1] ;
+    unsigned int n = 0 ;
+    tain deadline = tain_infinite ;
+    holder_prepare_iopause(x, &n, &deadline) ;
+    if (iopause_g(x, n, &deadline) < 0) break ;
+    holder_handle(x) ;
+  }
+  holder_close() ;
 }
 
  /* The program leads the session of its terminal: its pid, or 0. */
