@@ -569,6 +569,33 @@ static int t_replace_log (void)
 }
 
 
+ /* -r (issue 14, defect 12): the replaced session's output still queued
+    for the head's terminal, which was not reading, is dropped and
+    counted at -v 2, not painted into the new session. */
+static int t_replace_queued_output (void)
+{
+  char const *hopts[] = { "-r", "-v", "2", 0 } ;
+  char bytes[UINT_FMT] ;
+  char const *prog[] = { "./ptysplit-probe", "floodecho", bytes, "rq1", 0 } ;
+  hhead *h ; hproc *p, *p2 ; hreport r ;
+  bytes[uint_fmt(bytes, STALL_BYTES)] = 0 ;
+  h = h_head(sock, hopts, headenv, 0, 37, 101) ;
+  if (!h) return 0 ;
+  p = h_ptyexec(sock, 0, prog, execenv, 0) ;
+  if (!p || !report_of(h, p, 0, "rq1", &r)) return 0 ;
+  h->paused = 1 ;
+  if (!h_type(h, "go\r")) return 0 ;
+  h_sleep(1000) ;
+  p2 = probe(0, "echo", "rq2", execenv, 0) ;
+  if (!p2) return 0 ;
+  h_sleep(500) ;
+  h->paused = 0 ;
+  if (!report_of(h, p2, r.end, "rq2", &r)) return 0 ;
+  if (!h_expect(h->screen, 0, "bytes of output while the terminal was not reading", H_LONG))
+    return FAIL("the replaced session's queued output was painted into the new session, not dropped and counted at -v 2") ;
+  return quit(h, p2) ;
+}
+
  /* 11, 12. -1, -R */
 
 static int t_once (void)
@@ -2597,6 +2624,7 @@ static test const tests[] =
   { .name = "busy-retry", .f = &t_busy_retry },
   { .name = "replace-r", .f = &t_replace },
   { .name = "replace-r-log", .f = &t_replace_log },
+  { .name = "replace-r-queued-output", .f = &t_replace_queued_output },
   { .name = "once-1", .f = &t_once },
   { .name = "readonly-R", .f = &t_readonly },
   { .name = "keep-stderr-E", .f = &t_keep_stderr },
