@@ -118,4 +118,52 @@ if logged flood "^flood line 0 of" && until_true logged flood "^after-resume typ
 else
   fail "-L log around the stall" "$(head -n 2 "$dir/log-flood/current" 2>&1) ... $(tail -n 2 "$dir/log-flood/current" 2>&1)"
 fi
+
+# 4. The documented set-up (issue 14, defect 1): the head and the program
+#    run as a user (nobody), so the head cannot reopen s6-svscan's root-owned log
+#    pipe through /proc and writes the pipe it was given, shared with the
+#    program's stderr (-E), which floods it too. Its logger stops and
+#    starts ten times a second, then stays stopped: a head that wrote the
+#    pipe with a write that can block, after poll said "writable" and the
+#    program's stderr took the room, would hang there for good. It must
+#    still answer a status request, exit on SIGTERM, and say in the log
+#    what it dropped once the logger reads again.
+nobody=$(id -u nobody 2>/dev/null)
+if test -n "$nobody" && test "$(id -u)" = 0 && command -v s6-setuidgid >/dev/null 2>&1 ; then
+  mkdir -p "$dir/op" && chown nobody "$dir/op" && chmod 0755 "$dir" || exit 111
+  $tmux new-window -d -t main -n operator "exec s6-setuidgid nobody $top/ptyhead $dir/op/sock"
+  until_true test -S "$dir/op/sock" || { fail "-L operator head" "no socket" ; exit 1 ; }
+  oppid=$(pane_pid main:operator)
+  register_pid "$oppid"
+  service operator "sh -c \"yes stderr-line-from-the-program 1>&2 & exec yes stdout-line-from-the-program\""
+  sed -i -e "s|$dir/operator.sock|$dir/op/sock|" -e "s|^$top/ptyexec |s6-setuidgid nobody $top/ptyexec |" "$scan/operator/run"
+  svscan_add "$scan"
+  until_true is_up operator/log
+  s6-svc -u "$scan/operator"
+  until_true logged operator "^stdout-line-from-the-program$"
+  i=0
+  while test $i -lt 20 ; do s6-svc -p "$scan/operator/log" ; sleep 0.05 ; s6-svc -c "$scan/operator/log" ; sleep 0.05 ; i=$((i + 1)) ; done
+  s6-svc -p "$scan/operator/log"
+  sleep 1
+  if timeout 5 s6-setuidgid nobody "$top/ptyattach" -s "$dir/op/sock" > "$dir/op.status" 2>&1 ; then
+    pass "-L, head as nobody on root's log pipe, stderr flooding it, logger stalling: the head still answers"
+  else
+    fail "-L, head as nobody on root's log pipe" "no status within 5 s: $(cat "$dir/op.status"); head in: $(cat /proc/$oppid/wchan 2>/dev/null)"
+  fi
+  s6-svc -d "$scan/operator"
+  kill "$oppid"
+  if until_within 50 gone "$oppid" ; then
+    pass "-L, head as nobody on root's log pipe: SIGTERM ends it at once"
+  else
+    fail "-L, head as nobody: SIGTERM" "still running 5 s later, in $(cat /proc/$oppid/wchan 2>/dev/null)"
+  fi
+  s6-svc -c "$scan/operator/log"
+  if until_true logged operator "^ptyhead: dropped [0-9]* bytes of log text: the logger was not reading$" ; then
+    pass "-L, head as nobody: the log says what it dropped once the logger reads again"
+  else
+    fail "-L, head as nobody: drop line" "$(tail -n 2 "$dir/log-operator/current" 2>&1)"
+  fi
+else
+  skip "-L, head as nobody on root's log pipe" "needs root, a nobody user and s6-setuidgid"
+fi
 exit $failed
