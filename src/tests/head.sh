@@ -113,4 +113,28 @@ else
 fi
 exec 7>&-
 
+# 2b. The same FIFO, full, for a head running as nobody: it cannot reopen
+#     root's FIFO through /proc, and a FIFO takes no RWF_NOWAIT, so the
+#     head writes it only when the whole message fits (a message is at
+#     most PIPE_BUF, which a FIFO takes whole or waits for): it still
+#     serves, and says nothing rather than wait.
+nobody=$(id -u nobody 2>/dev/null)
+if test -n "$nobody" && test "$(id -u)" = 0 && command -v s6-setuidgid >/dev/null 2>&1 ; then
+  mkdir "$dir/nb" && chown nobody "$dir/nb" && chmod 0755 "$dir" || exit 111
+  exec 7<>"$dir/err"
+  head -c 65536 /dev/zero >&7
+  s6-setuidgid nobody "$top/ptyhead" -1 -v 2 "$dir/nb/sock" </dev/null >/dev/null 2>&7 & h=$!
+  register_pid $h
+  until_true test -S "$dir/nb/sock"
+  if timeout 10 "$top/ptyexec" -u "$nobody" -t 5000 "$dir/nb/sock" sh -c 'echo served' </dev/null >/dev/null 2>"$dir/x.err" \
+    && until_true gone $h && wait $h ; then
+    pass "a head as nobody whose stderr is root's full FIFO drops its messages and serves"
+  else
+    fail "stalled FIFO stderr, head as nobody" "ptyexec: $(cat "$dir/x.err"); head alive: $(alive $h && echo yes), in $(cat /proc/$h/wchan 2>/dev/null)"
+  fi
+  exec 7>&-
+else
+  skip "stalled FIFO stderr, head as nobody" "needs root, a nobody user and s6-setuidgid"
+fi
+
 exit $failed

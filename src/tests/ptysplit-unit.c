@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 
 #include <skalibs/types.h>
@@ -425,6 +426,42 @@ static char const *test_write_nowait (void)
   return why ;
 }
 
+ /* A FIFO opened by name, blocking, which takes no RWF_NOWAIT (issue 14,
+    defect 15): it is written while it has room, then EAGAIN, never a
+    wait; and the bytes written are all there. */
+static char const *test_write_nowait_fifo (void)
+{
+  char dir[] = "/tmp/ptysplit-unit-fifo.XXXXXX" ;
+  char path[sizeof(dir) + 2] ;
+  char buf[1000] ;
+  struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) } ;
+  char const *why = 0 ;
+  size_t total = 0 ;
+  int fd, queued ;
+  unsigned int i = 0 ;
+  memset(buf, 'f', sizeof(buf)) ;
+  if (!mkdtemp(dir)) return "cannot make a temporary directory" ;
+  memcpy(path, dir, sizeof(dir) - 1) ;
+  memcpy(path + sizeof(dir) - 1, "/f", 3) ;
+  if (mkfifo(path, 0600) < 0) { rmdir(dir) ; return "cannot make a FIFO" ; }
+  fd = open2(path, O_RDWR | O_CLOEXEC) ;
+  unlink(path) ;
+  rmdir(dir) ;
+  if (fd < 0) return "cannot open the FIFO" ;
+  for (; i < 200 ; i++)
+  {
+    ssize_t r = ptysplit_write_nowait(fd, &v, 1) ;
+    if (r < 0) break ;
+    total += r ;
+  }
+  if (i == 200) why = "a full FIFO kept taking writes" ;
+  else if (errno != EAGAIN) why = "a full FIFO did not say EAGAIN" ;
+  else if (!i) why = "an empty FIFO took nothing" ;
+  else if (ioctl(fd, FIONREAD, &queued) < 0 || (size_t)queued != total) why = "the FIFO does not hold what was written" ;
+  fd_close(fd) ;
+  return why ;
+}
+
 
  /* uid list */
 
@@ -772,6 +809,7 @@ static test const tests[] =
   { .name = "pty-open-and-ismaster", .f = &test_pty },
   { .name = "pty-ismaster-regular-file", .f = &test_regular_file_not_master },
   { .name = "write-nowait", .f = &test_write_nowait },
+  { .name = "write-nowait-fifo", .f = &test_write_nowait_fifo },
   { .name = "uidlist", .f = &test_uidlist },
   { .name = "textlog-plain", .f = &test_textlog_plain },
   { .name = "textlog-crlf", .f = &test_textlog_crlf },
