@@ -57,7 +57,7 @@ mkdir -p "$bin" "$dir/screens" "$dir/home" "$dir/out" && cp "$top/ptyexec" "$top
 cat > "$bin/prog" <<'EOF'
 #!/bin/sh
 echo "prog: started as uid $(id -u)" 1>&2
-while : ; do echo "prog: uid $(id -u) HOME=$HOME on $(tty)" ; sleep 1 ; done
+while : ; do echo "prog: uid $(id -u) HOME=$HOME on $(tty) pid $$" ; sleep 1 ; done
 EOF
 chmod 0755 "$bin" "$bin/"* && chown nobody "$dir/home" "$dir/out" || exit 111
 want="prog: uid $nobody HOME=$dir/home on /dev/pts/"
@@ -84,6 +84,24 @@ service () {
     if test "${f##*/}" = run ; then subst "$2" "$3" < "$1/$f" > "$d/$f" && chmod 0755 "$d/$f" ; else cp "$1/$f" "$d/$f" ; fi
   done
   mkdir -p "$2"
+}
+
+# pre_after FILE REGEX: the first <pre> block of an HTML page after the
+# line matching REGEX, as text.
+pre_after () {
+  sed -n "/$2/,\$p" "$1" | sed -n '/^<pre>$/,/^<\/pre>$/{p;/^<\/pre>$/q;}' | sed -e '/^<\/*pre>$/d' -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g'
+}
+# tt_of FILE: the page's <tt> texts, one a line (joined across lines).
+tt_of () { tr '\n' ' ' < "$1" | grep -o '<tt>[^<]*</tt>' | sed -e 's/<\/*tt>//g' -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e 's/  */ /g' ; }
+# man_examples PAGE: the text of a man page's EXAMPLES section.
+man_examples () { sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$1" | grep -v '^\.' | sed 's/\\-/-/g' ; }
+# same NAME SHOWN RUN: the docs show exactly the text a test runs.
+same () {
+  if test -n "$2" && test "$2" = "$3" ; then
+    pass "examples: $1"
+  else
+    fail "examples: $1" "shown: [$(printf '%s' "$2" | tr '\n' '|')] run: [$(printf '%s' "$3" | tr '\n' '|')]"
+  fi
 }
 
 screen_of () { $tmux capture-pane -p -J -t "$1" 2>/dev/null ; }
@@ -169,6 +187,69 @@ attach_examples () {
   fi
 }
 
+# 0. Where a page shows an example that a section below runs from
+#    another file, the page shows exactly that file's text.
+ex=doc/examples
+same "ptyexec.html's runit service is $ex/runit/rtorrent/run (run in 5)" \
+  "$(pre_after doc/ptyexec.html '<h3> In a runit service')" "$(cat $ex/runit/rtorrent/run)"
+same "ptyhead.html's screen -D -m service is $ex/s6/rtorrent-head/run (run in 3)" \
+  "$(pre_after doc/ptyhead.html '<h3> As an s6 service, under')" "$(cat $ex/s6/rtorrent-head/run)"
+same "ptyhead.html's fd holder lines end $ex/s6/rtorrent-fdholder/run and rtorrent-head-fdholder/run (run in 4)" \
+  "$(pre_after doc/ptyhead.html 'Their run scripts end with')" \
+  "$(tail -n 2 $ex/s6/rtorrent-fdholder/run ; echo ; tail -n 3 $ex/s6/rtorrent-head-fdholder/run)"
+man1=$(man_examples doc/man/ptyhead.1)
+same "ptyhead(1)'s headless line ends $ex/s6/rtorrent-headless/run (headless-examples.sh)" \
+  "$(printf '%s\n' "$man1" | grep '^ptyhead -H ')" "$(tail -n 1 $ex/s6/rtorrent-headless/run)"
+same "ptyhead(1)'s fd holder lines are those of $ex/s6/rtorrent-fdholder and rtorrent-head-fdholder (run in 4)" \
+  "$(printf '%s\n' "$man1" | grep -e '^s6-fdholder-daemon ' -e '^ptyhead -F ')" \
+  "$(tail -n 1 $ex/s6/rtorrent-fdholder/run ; tail -n 1 $ex/s6/rtorrent-head-fdholder/run | sed 's/^screen -D -m -S rtorrent //')"
+# The tmux line and the head's command, run in 2 from ptysplit(7).
+tmuxline=$(man_examples doc/man/ptysplit.7 | grep '^tmux new-window ')
+headcmd=$(printf '%s\n' "$tmuxline" | sed -n "s/^tmux new-window -n rtorrent '\(.*\)'\$/\1/p")
+same "ptyhead.html and ptyhead(1) show ptysplit(7)'s tmux line (run in 2)" \
+  "$(pre_after doc/ptyhead.html '<h3> In a tmux or screen window' | sed -n 1p)
+$(printf '%s\n' "$man1" | grep '^tmux new-window ')" "$tmuxline
+$tmuxline"
+same "index.html, ptyhead.html, ptyexec.html, ptyexec(1) and README show the head's command of ptysplit(7)'s tmux line (run in 2)" \
+  "$(pre_after doc/index.html 'and its head, in a tmux window' ; pre_after doc/ptyhead.html '<h3> A head for another user' ;
+     tt_of doc/ptyexec.html | grep '^s6-setuidgid rtorrent ptyhead ' ;
+     sed -n 's/^\.RB ( "\(s6.-setuidgid rtorrent ptyhead .*\)" ),$/\1/p' doc/man/ptyexec.1 | sed 's/\\-/-/g' ;
+     tr '\n' ' ' < README | grep -o '("s6-setuidgid rtorrent ptyhead [^"]*")' | tr -d '()"')" \
+  "$headcmd
+$headcmd
+$headcmd
+$headcmd
+$headcmd"
+# The attach commands of doc/examples/README and ptyhead.html are the
+# units' (run in 6 and 1).
+unitattach=$(sed -n 's/^#  *\(runuser .*\)$/\1/p' $ex/systemd/ptyhead@.service | sed 's/%i/rtorrent/g')
+unitsu=$(sed -n "s/^# \"\(su -s .*\)\" works too).\$/\1/p" $ex/systemd/ptyhead@.service | sed 's/%i/rtorrent/g')
+headlessattach=$(sed -n 's/^#  *\(runuser .*\)$/\1/p' $ex/systemd/ptyhead-headless@.service | sed 's/%i/rtorrent/g')
+same "doc/examples/README and ptyhead.html give the units' attach commands (run in 1 and 6)" \
+  "$(grep -o 'runuser -u rtorrent -- .*[^.]' $ex/README | sed 's/^ *//' ;
+     tt_of doc/ptyhead.html | grep -e '^runuser -u rtorrent -- ' -e '^su -s ')" \
+  "$unitattach
+$headlessattach
+$headlessattach
+$unitattach
+$unitsu"
+# Not run: docker (no daemon here) and s6-overlay's /init. The docker
+# line is the runc line that container.sh runs, with "runc exec -t
+# rtorrent" (the container's name) made "docker exec -it CONTAINER";
+# the s6-overlay layout is doc/examples/s6-rc (run by s6-rc.sh) file
+# for file, with the contents.d of the pipeline and the head.
+runcline=$(pre_after doc/portability.html 'the viewer, outside, in a tmux window')
+same "portability.html's docker exec line is container.sh's runc exec line for docker" \
+  "$(pre_after doc/portability.html 'program from the host')" \
+  "$(printf '%s\n' "$runcline" | sed -n 's/^runc exec -t rtorrent /docker exec -it CONTAINER /p')"
+layout=$(pre_after doc/portability.html '^<tt>user\/contents.d\/<\/tt>:' | while read -r l ; do
+  d=${l%%/\{*}
+  for f in $(printf '%s\n' "$l" | sed 's/.*{\(.*\)}$/\1/' | tr ',' ' ') ; do echo "$d/$f" ; done
+done | sort)
+same "portability.html's s6-overlay layout is doc/examples/s6-rc's files, and contents.d its pipeline and its head" \
+  "$layout" "$( (cd $ex/s6-rc && find . -type f | sed 's|^\.|/etc/s6-overlay/s6-rc.d|' ;
+    for b in "$(cat rtorrent-log/pipeline-name)" $(ls rtorrent/dependencies.d) ; do echo "/etc/s6-overlay/s6-rc.d/user/contents.d/$b" ; done) | sort)"
+
 # 1. The README's typical service: the program's run script, its
 #    headless head as a service with readiness, and its ptyattach
 #    command as the viewer in a tmux window. Both scripts create
@@ -241,7 +322,6 @@ root=$dir/r3
 : > "$dir/screens/ex3"
 service doc/examples/s6/rtorrent "$root" ex3 s6prog
 service doc/examples/s6/rtorrent-head "$root" ex3 s6head
-mkdir -p "$dir/log" && chown nobody "$dir/log"
 mv "$dir/s6prog" "$dir/s6head" "$scan/" && svscan_add "$scan"
 if until_true s6-svok "$scan/s6head" && s6-svwait -U -t 10000 "$scan/s6head" ; then
   pass "examples: s6/rtorrent-head becomes ready (s6-notifyoncheck) once the head in screen listens"
