@@ -274,6 +274,29 @@ if test "$(sed -n 3p "$dir/readme-run")" = "if { install -d -o nobody -m 0700 $r
     fail "examples: README's typical service and headless head create /run/rtorrent; the program runs as the user with its HOME; its ptyattach command shows it" "dir: $(owner_mode "$root/nobody"); screen: $(screen_of readme | tr -s '\n' '|'); $(s6-svstat "$scan/readme" 2>&1); head: $(s6-svstat "$scan/readmehead" 2>&1)"
   fi
   attach_examples
+  # ptyhead.html's (and the headless unit's) attach as root: runuser.
+  ruline=$(tt_of doc/ptyhead.html | grep '^runuser -u rtorrent -- ptyattach ' | head -n 1)
+  $tmux new-window -d -n runuser "$(printf '%s\n' "$ruline" | subst "$root" x)"
+  if test -n "$ruline" && until_true shows runuser "$want" ; then
+    pass "examples: ptyhead.html: $ruline, from root, shows the program"
+  else
+    fail "examples: ptyhead.html: runuser -u rtorrent -- ptyattach, from root, shows the program" "command: [$ruline]; screen: $(screen_of runuser | tr -s '\n' '|')"
+  fi
+  # README: s6-svc -k kills the program itself; the viewers stay and
+  # show the next instance.
+  kline=$(tr '\n' ' ' < README | grep -o 's6-svc -k /run/service/[a-z]*')
+  old=$(svpid readme)
+  sh -c "$(printf '%s\n' "$kline" | sed "s|/run/service/rtorrent\$|$scan/readme|")"
+  new=
+  if test -n "$kline" && until_true sh -c "p=\$(s6-svstat -o pid $scan/readme) && test \$p != $old && test \$p != -1" ; then
+    new=$(svpid readme)
+  fi
+  if test -n "$new" && ! kill -0 "$old" 2>/dev/null && until_true is_program "$new" s6-supervise && until_true shows readme "pid $new" && until_true shows runuser "pid $new" ; then
+    pass "examples: README: $kline kills the program itself; both viewers stay and show the next instance"
+  else
+    fail "examples: README: s6-svc -k /run/service/rtorrent kills the program itself; the viewers show the next instance" "command: [$kline]; pid $old -> $new; comm $(cat /proc/$new/comm 2>&1); screens: $(screen_of readme | grep . | tail -n 2 | tr -s '\n' '|') / $(screen_of runuser | grep . | tail -n 2 | tr -s '\n' '|')"
+  fi
+  $tmux kill-window -t runuser
   s6-svc -d "$scan/readme" ; s6-svc -d "$scan/readmehead"
 else
   fail "examples: README's typical service" "could not find it in README: $(tr '\n' '|' < "$dir/readme-run"); head: $(tr '\n' '|' < "$dir/readme-head-run"); attach: $attachcmd"
@@ -312,6 +335,22 @@ if grep -q "^$bin/prog\$" "$dir/man7-run" && test -n "$tmuxcmd" ; then
   else
     fail "examples: ptysplit(7)'s example runs as written, the head as the program's user" "screen: $(screen_of "idle:$win" | tr -s '\n' '|'); $(s6-svstat "$scan/man7" 2>&1)"
   fi
+  # ptyhead.html's screen line, typed in a screen session (root's, as
+  # the line has it): its new window runs the next head.
+  $tmux kill-window -t "idle:$win"
+  scrline=$(pre_after doc/ptyhead.html '<h3> In a tmux or screen window' | sed -n 2p)
+  screen -D -m -S "ptysplit-examples-$$" sleep 1000 < /dev/null > /dev/null 2>&1 &
+  sty=$!.ptysplit-examples-$$
+  pids="$pids screen:${sty%%.*}"
+  until_true screen -S "$sty" -Q select 0
+  STY=$sty sh -c "$(printf '%s\n' "$scrline" | subst "$root" x)" < /dev/null > "$dir/scr.log" 2>&1
+  rootshows () { rm -f "$dir/out/root" ; screen -S "$sty" -p 1 -X hardcopy "$dir/out/root" && grep -q -- "$1" "$dir/out/root" ; }
+  if test -n "$scrline" && until_true rootshows "$want" && is_program "$(svpid man7)" s6-supervise ; then
+    pass "examples: ptyhead.html: $scrline, in a screen session, shows the program in a new window"
+  else
+    fail "examples: ptyhead.html: screen -t rtorrent s6-setuidgid rtorrent ptyhead ..., in a screen session, shows the program in a new window" "line: [$scrline] $(cat "$dir/scr.log"); window: $(cat "$dir/out/root" 2>&1 | grep . | tr '\n' '|')"
+  fi
+  screen -S "$sty" -X quit > /dev/null 2>&1
   s6-svc -d "$scan/man7"
 else
   fail "examples: ptysplit(7)'s example" "could not find it in doc/man/ptysplit.7: $man7"
@@ -436,11 +475,14 @@ fi
 # 7. The docs' way of keeping a failing head's message in tmux. (Not
 #    remain-on-exit: tmux discards the output of a program that exits
 #    before tmux read it; under load this test saw the message lost.)
-$tmux new-window -d -n readx "$bin/ptyhead $dir/nowhere/pty; read x"
-msg="ptyhead: fatal: unable to bind to $dir/nowhere/pty"
-if until_true shows readx "$msg" -J ; then
-  pass "examples: '; read x' keeps a failing head's message in its tmux window"
+#    The line is ptyhead.html's, its /run a directory that does not exist.
+readx=$(tt_of doc/ptyhead.html | grep "^tmux new-window '.*; read x'\$")
+eval "\$tmux new-window -d -n readx $(printf '%s\n' "${readx#tmux new-window }" | subst "$dir/nowhere" x)"
+msg="ptyhead: fatal: unable to bind to $dir/nowhere/nobody/pty"
+if test -n "$readx" && until_true shows readx "$msg" ; then
+  pass "examples: ptyhead.html: $readx keeps a failing head's message in its tmux window"
 else
-  fail "examples: '; read x' keeps a failing head's message in its tmux window" "read x: $(screen_of readx | tr -s '\n' '|')"
+  fail "examples: ptyhead.html: tmux new-window '...; read x' keeps a failing head's message in its tmux window" "line: [$readx]; window: $(screen_of readx | tr -s '\n' '|')"
 fi
+
 exit $failed
