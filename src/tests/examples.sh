@@ -485,4 +485,52 @@ else
   fail "examples: ptyhead.html: tmux new-window '...; read x' keeps a failing head's message in its tmux window" "line: [$readx]; window: $(screen_of readx | tr -s '\n' '|')"
 fi
 
+# 8. ptyexec.html's interactive example, as ptyexec(1) shows it too: the
+#    head in one terminal, the line typed in a shell in another, vim
+#    itself. vim shows on the head, the shell waits for it (a line typed
+#    meanwhile runs after), and ^C typed in the shell's terminal still
+#    reaches vim, as the page says (vim answers SIGINT, at its next key,
+#    with "Type :qa").
+shellline=$(pre_after doc/ptyexec.html '<h3> From an interactive shell' | sed 's/^\$ //')
+headline=$(tt_of doc/ptyexec.html | grep '^ptyhead /run/user/')
+same "ptyexec(1) shows ptyexec.html's interactive example and its head" \
+  "$(sed -n 's/^\.RB ( "\(ptyhead \/run\/user\/.*\)" );$/\1/p' doc/man/ptyexec.1 ; man_examples doc/man/ptyexec.1 | grep '^ptyexec /run/user/')" "$headline
+$shellline"
+if ! command -v vim >/dev/null 2>&1 ; then
+  skip "examples: ptyexec.html's interactive example" "vim is not installed"
+elif test -n "$headline" && test -n "$shellline" ; then
+  root=$dir/r8
+  sock=$(printf '%s\n' "${headline#ptyhead }" | subst "$root" x)
+  mkdir -p "${sock%/*}"
+  $tmux new-window -d -n head8 "$(printf '%s\n' "$headline" | subst "$root" x)"
+  until_true test -S "$sock"
+  $tmux new-window -d -n shell8 -c "$dir/out" "exec sh"
+  $tmux send-keys -t shell8 "$(printf '%s\n' "$shellline" | subst "$root" x)" Enter
+  shpid=$($tmux display -p -t shell8 '#{pane_pid}')
+  vim=
+  if until_true shows head8 '"notes.txt"' ; then
+    vim=$(pgrep -x -P "$shpid" vim)
+    pids="$pids vim:$vim"
+  fi
+  $tmux send-keys -t shell8 C-c
+  $tmux send-keys -t shell8 "echo early-\$\$" Enter
+  # vim shows it has been interrupted at its next key: an Escape.
+  sleep 0.3
+  $tmux send-keys -t head8 Escape
+  if test -n "$vim" && until_true shows head8 'Type  *:qa  *and press <Enter> to exit Vim' && ! shows shell8 "early-$shpid" ; then
+    pass "examples: ptyexec.html: $shellline shows vim on the head; the shell waits; ^C in the shell's terminal reaches vim"
+  else
+    fail "examples: ptyexec.html: $shellline shows vim on the head; the shell waits; ^C in the shell's terminal reaches vim" "vim pid '$vim'; head: $(screen_of head8 | grep . | tail -n 2 | tr '\n' '|'); shell: $(screen_of shell8 | grep . | tr '\n' '|')"
+  fi
+  $tmux send-keys -t head8 ':q!' Enter
+  if test -n "$vim" && until_true gone "$vim" && until_true shows shell8 "early-$shpid" ; then
+    pass "examples: ptyexec.html: :q! on the head ends vim, and the shell goes on"
+  else
+    fail "examples: ptyexec.html: :q! on the head ends vim, and the shell goes on" "vim $vim: $(grep State /proc/$vim/status 2>&1); head: $(screen_of head8 | grep . | tail -n 2 | tr '\n' '|'); shell: $(screen_of shell8 | grep . | tr '\n' '|')"
+  fi
+  $tmux kill-window -t shell8 ; $tmux kill-window -t head8
+else
+  fail "examples: ptyexec.html's interactive example" "not found: head [$headline], line [$shellline]"
+fi
+
 exit $failed
