@@ -472,6 +472,18 @@ if test -n "$attach" && until_true shows attach "$want" ; then
 else
   fail "examples: systemd/ptyhead@.service's head runs as its user, and its attach command works" "exec: $exec_start; attach: $attach; screen: $(screen_of attach | tr -s '\n' '|'); $(cat "$dir/ex6.log")"
 fi
+# The unit's other way, su with a shell (the runuser window detached
+# first: screen -r takes a detached session); su without one is refused.
+$tmux kill-window -t attach
+suline=$(sed -n "s/^# \"\(su -s .*\)\" works too).\$/\1/p" "$unit")
+$tmux new-window -d -n su "$(printf '%s\n' "$suline" | sed 's/%i/rtorrent/g' | subst "$root" ex6)"
+if test -n "$suline" && until_true shows su "$want" && ! su "$(sed -n 's/^User=%i$/nobody/p' "$unit")" -c true > /dev/null 2>&1 ; then
+  pass "examples: systemd/ptyhead@.service: '$suline' attaches, and su without -s is refused"
+else
+  fail "examples: systemd/ptyhead@.service: su -s /bin/sh %i -c 'screen -r %i' attaches, and su without -s is refused" "line: [$suline]; screen: $(screen_of su | grep . | tr '\n' '|')"
+fi
+$tmux kill-window -t su
+
 # 7. The docs' way of keeping a failing head's message in tmux. (Not
 #    remain-on-exit: tmux discards the output of a program that exits
 #    before tmux read it; under load this test saw the message lost.)
