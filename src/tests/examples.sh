@@ -4,7 +4,7 @@
 # the systemd unit's command lines), the README's typical service and
 # the ptysplit(7) example, each taken from its file and run under the
 # real supervisor, with three substitutions only: the user rtorrent is
-# nobody, the program rtorrent is a probe that prints its uid, HOME and
+# nobody, the program rtorrent is a probe that prints its uid, HOME, pid and
 # tty every second, and /run, /home/rtorrent and /var/log/rtorrent are
 # temporary directories. Prints PASS/FAIL/SKIP lines. Run from the top
 # of the tree, as root.
