@@ -53,8 +53,16 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# The viewer, as doc/portability.html gives it.
-VIEWER="ptyattach /run/rtorrent/pty"
+# The commands doc/portability.html gives, taken from the page: pid 1,
+# the viewer and the restart, "rtorrent" being the container's name.
+page=$(tr '\n' ' ' < doc/portability.html)
+pid1=$(printf '%s\n' "$page" | grep -o '<tt>s6-svscan /[a-z]*</tt>' | sed 's/<\/*tt>//g')
+viewer=$(sed -n '/the viewer, outside, in a tmux window/,/^<\/pre>/p' doc/portability.html | sed -n 's/^runc exec -t rtorrent //p')
+restart=$(printf '%s\n' "$page" | grep -o '<tt>runc exec rtorrent s6-svc -k [^<]*</tt>' | sed -e 's/<\/*tt>//g' -e 's/^runc exec rtorrent //' -e 's/  */ /g')
+if test -z "$pid1" || test -z "$viewer" || test -z "$restart" ; then
+  fail "$name: the commands of doc/portability.html" "pid 1 [$pid1], viewer [$viewer], restart [$restart]"
+  exit 1
+fi
 
 # The bundle: busybox, the stack, ptysplit; the examples as /service.
 root=$dir/bundle/rootfs
@@ -70,17 +78,17 @@ cp -R "$top/doc/examples/s6/rtorrent" "$top/doc/examples/s6/rtorrent-headless" "
 # All runs as root in the container, and busybox has no install(1).
 for f in "$root/service/rtorrent/run" "$root/service/rtorrent/log/run" "$root/service/rtorrent-headless/run" ; do
   sed -e '/^s6-setuidgid /d' \
-      -e 's|^if { install -d -o rtorrent -m 0700 \(.*\) }$|if { mkdir -p -m 0700 \1 }|' \
+      -e 's|^if { install -d -o [a-z]* \(-m [0-7]* \)\{0,1\}\(.*\) }$|if { mkdir -p \1\2 }|' \
       -e 's|^rtorrent$|sh -c "echo instance \\$\\$ on \\$(tty) ; while read -r l ; do echo got \\$l size \\$(stty size) ; echo got \\$l 1>\&2 ; done"|' \
       "$f" > "$f.new" && mv "$f.new" "$f" && chmod 0755 "$f" || exit 111
 done
 mkdir -p "$root/run/rtorrent" "$root/var/log/rtorrent"
 (cd "$dir/bundle" && runc spec) || exit 111
-python3 - "$dir/bundle/config.json" <<'EOF' || exit 111
+python3 - "$dir/bundle/config.json" "$pid1" <<'EOF' || exit 111
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["process"]["terminal"] = False
-c["process"]["args"] = ["/bin/s6-svscan", "/service"]
+c["process"]["args"] = ["/bin/" + sys.argv[2].split()[0]] + sys.argv[2].split()[1:]
 c["process"]["env"] = ["PATH=/bin", "TERM=xterm"]
 c["root"]["readonly"] = False
 json.dump(c, open(sys.argv[1], "w"))
@@ -97,7 +105,7 @@ is_up_with_pid () { p=$(svpid) && test -n "$p" && test "$p" != -1 && test "$p" !
 screen_of () { $tmux capture-pane -p -t view 2>/dev/null ; }
 shows () { screen_of | grep -q -- "$1" ; }
 oneline () { screen_of | tr -s '\n' '|' ; }
-view () { $tmux new-session -d -s view -x "$1" -y "$2" "$runc exec -t $id $VIEWER" ; }
+view () { $tmux new-session -d -s view -x "$1" -y "$2" "$runc exec -t $id $viewer" ; }
 
 if until_true inside test -S /run/rtorrent/pty && test "$(inside cat /proc/1/comm)" = s6-svscan ; then
   pass "$name: s6-svscan is the container's pid 1, the headless head listens"
@@ -146,7 +154,7 @@ else
   fail "$name: a new viewer takes the same program back" "program $pid -> $(svpid); screen: $(oneline)"
 fi
 
-inside s6-svc -k /service/rtorrent
+inside $restart
 if until_true is_up_with_pid "$pid" && until_true shows "instance $(svpid) on" ; then
   $tmux send-keys -t view "after-kill" Enter
   if until_true shows "got after-kill size 24 80" ; then

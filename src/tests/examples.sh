@@ -4,7 +4,7 @@
 # the systemd unit's command lines), the README's typical service and
 # the ptysplit(7) example, each taken from its file and run under the
 # real supervisor, with three substitutions only: the user rtorrent is
-# nobody, the program rtorrent is a probe that prints its uid, HOME and
+# nobody, the program rtorrent is a probe that prints its uid, HOME, pid and
 # tty every second, and /run, /home/rtorrent and /var/log/rtorrent are
 # temporary directories. Prints PASS/FAIL/SKIP lines. Run from the top
 # of the tree, as root.
@@ -57,7 +57,7 @@ mkdir -p "$bin" "$dir/screens" "$dir/home" "$dir/out" && cp "$top/ptyexec" "$top
 cat > "$bin/prog" <<'EOF'
 #!/bin/sh
 echo "prog: started as uid $(id -u)" 1>&2
-while : ; do echo "prog: uid $(id -u) HOME=$HOME on $(tty)" ; sleep 1 ; done
+while : ; do echo "prog: uid $(id -u) HOME=$HOME on $(tty) pid $$" ; sleep 1 ; done
 EOF
 chmod 0755 "$bin" "$bin/"* && chown nobody "$dir/home" "$dir/out" || exit 111
 want="prog: uid $nobody HOME=$dir/home on /dev/pts/"
@@ -84,6 +84,24 @@ service () {
     if test "${f##*/}" = run ; then subst "$2" "$3" < "$1/$f" > "$d/$f" && chmod 0755 "$d/$f" ; else cp "$1/$f" "$d/$f" ; fi
   done
   mkdir -p "$2"
+}
+
+# pre_after FILE REGEX: the first <pre> block of an HTML page after the
+# line matching REGEX, as text.
+pre_after () {
+  sed -n "/$2/,\$p" "$1" | sed -n '/^<pre>$/,/^<\/pre>$/{p;/^<\/pre>$/q;}' | sed -e '/^<\/*pre>$/d' -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g'
+}
+# tt_of FILE: the page's <tt> texts, one a line (joined across lines).
+tt_of () { tr '\n' ' ' < "$1" | grep -o '<tt>[^<]*</tt>' | sed -e 's/<\/*tt>//g' -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e 's/  */ /g' ; }
+# man_examples PAGE: the text of a man page's EXAMPLES section.
+man_examples () { sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$1" | grep -v '^\.' | sed 's/\\-/-/g' ; }
+# same NAME SHOWN RUN: the docs show exactly the text a test runs.
+same () {
+  if test -n "$2" && test "$2" = "$3" ; then
+    pass "examples: $1"
+  else
+    fail "examples: $1" "shown: [$(printf '%s' "$2" | tr '\n' '|')] run: [$(printf '%s' "$3" | tr '\n' '|')]"
+  fi
 }
 
 screen_of () { $tmux capture-pane -p -J -t "$1" 2>/dev/null ; }
@@ -169,6 +187,69 @@ attach_examples () {
   fi
 }
 
+# 0. Where a page shows an example that a section below runs from
+#    another file, the page shows exactly that file's text.
+ex=doc/examples
+same "ptyexec.html's runit service is $ex/runit/rtorrent/run (run in 5)" \
+  "$(pre_after doc/ptyexec.html '<h3> In a runit service')" "$(cat $ex/runit/rtorrent/run)"
+same "ptyhead.html's screen -D -m service is $ex/s6/rtorrent-head/run (run in 3)" \
+  "$(pre_after doc/ptyhead.html '<h3> As an s6 service, under')" "$(cat $ex/s6/rtorrent-head/run)"
+same "ptyhead.html's fd holder lines end $ex/s6/rtorrent-fdholder/run and rtorrent-head-fdholder/run (run in 4)" \
+  "$(pre_after doc/ptyhead.html 'Their run scripts end with')" \
+  "$(tail -n 2 $ex/s6/rtorrent-fdholder/run ; echo ; tail -n 3 $ex/s6/rtorrent-head-fdholder/run)"
+man1=$(man_examples doc/man/ptyhead.1)
+same "ptyhead(1)'s headless line ends $ex/s6/rtorrent-headless/run (headless-examples.sh)" \
+  "$(printf '%s\n' "$man1" | grep '^ptyhead -H ')" "$(tail -n 1 $ex/s6/rtorrent-headless/run)"
+same "ptyhead(1)'s fd holder lines are those of $ex/s6/rtorrent-fdholder and rtorrent-head-fdholder (run in 4)" \
+  "$(printf '%s\n' "$man1" | grep -e '^s6-fdholder-daemon ' -e '^ptyhead -F ')" \
+  "$(tail -n 1 $ex/s6/rtorrent-fdholder/run ; tail -n 1 $ex/s6/rtorrent-head-fdholder/run | sed 's/^screen -D -m -S rtorrent //')"
+# The tmux line and the head's command, run in 2 from ptysplit(7).
+tmuxline=$(man_examples doc/man/ptysplit.7 | grep '^tmux new-window ')
+headcmd=$(printf '%s\n' "$tmuxline" | sed -n "s/^tmux new-window -n rtorrent '\(.*\)'\$/\1/p")
+same "ptyhead.html and ptyhead(1) show ptysplit(7)'s tmux line (run in 2)" \
+  "$(pre_after doc/ptyhead.html '<h3> In a tmux or screen window' | sed -n 1p)
+$(printf '%s\n' "$man1" | grep '^tmux new-window ')" "$tmuxline
+$tmuxline"
+same "index.html, ptyhead.html, ptyexec.html, ptyexec(1) and README show the head's command of ptysplit(7)'s tmux line (run in 2)" \
+  "$(pre_after doc/index.html 'and its head, in a tmux window' ; pre_after doc/ptyhead.html '<h3> A head for another user' ;
+     tt_of doc/ptyexec.html | grep '^s6-setuidgid rtorrent ptyhead ' ;
+     sed -n 's/^\.RB ( "\(s6.-setuidgid rtorrent ptyhead .*\)" ),$/\1/p' doc/man/ptyexec.1 | sed 's/\\-/-/g' ;
+     tr '\n' ' ' < README | grep -o '("s6-setuidgid rtorrent ptyhead [^"]*")' | tr -d '()"')" \
+  "$headcmd
+$headcmd
+$headcmd
+$headcmd
+$headcmd"
+# The attach commands of doc/examples/README and ptyhead.html are the
+# units' (run in 6 and 1).
+unitattach=$(sed -n 's/^#  *\(runuser .*\)$/\1/p' $ex/systemd/ptyhead@.service | sed 's/%i/rtorrent/g')
+unitsu=$(sed -n "s/^# \"\(su -s .*\)\" works too).\$/\1/p" $ex/systemd/ptyhead@.service | sed 's/%i/rtorrent/g')
+headlessattach=$(sed -n 's/^#  *\(runuser .*\)$/\1/p' $ex/systemd/ptyhead-headless@.service | sed 's/%i/rtorrent/g')
+same "doc/examples/README and ptyhead.html give the units' attach commands (run in 1 and 6)" \
+  "$(grep -o 'runuser -u rtorrent -- .*[^.]' $ex/README | sed 's/^ *//' ;
+     tt_of doc/ptyhead.html | grep -e '^runuser -u rtorrent -- ' -e '^su -s ')" \
+  "$unitattach
+$headlessattach
+$headlessattach
+$unitattach
+$unitsu"
+# Not run: docker (no daemon here) and s6-overlay's /init. The docker
+# line is the runc line that container.sh runs, with "runc exec -t
+# rtorrent" (the container's name) made "docker exec -it CONTAINER";
+# the s6-overlay layout is doc/examples/s6-rc (run by s6-rc.sh) file
+# for file, with the contents.d of the pipeline and the head.
+runcline=$(pre_after doc/portability.html 'the viewer, outside, in a tmux window')
+same "portability.html's docker exec line is container.sh's runc exec line for docker" \
+  "$(pre_after doc/portability.html 'program from the host')" \
+  "$(printf '%s\n' "$runcline" | sed -n 's/^runc exec -t rtorrent /docker exec -it CONTAINER /p')"
+layout=$(pre_after doc/portability.html '^<tt>user\/contents.d\/<\/tt>:' | while read -r l ; do
+  d=${l%%/\{*}
+  for f in $(printf '%s\n' "$l" | sed 's/.*{\(.*\)}$/\1/' | tr ',' ' ') ; do echo "$d/$f" ; done
+done | sort)
+same "portability.html's s6-overlay layout is doc/examples/s6-rc's files, and contents.d its pipeline and its head" \
+  "$layout" "$( (cd $ex/s6-rc && find . -type f | sed 's|^\.|/etc/s6-overlay/s6-rc.d|' ;
+    for b in "$(cat rtorrent-log/pipeline-name)" $(ls rtorrent/dependencies.d) ; do echo "/etc/s6-overlay/s6-rc.d/user/contents.d/$b" ; done) | sort)"
+
 # 1. The README's typical service: the program's run script, its
 #    headless head as a service with readiness, and its ptyattach
 #    command as the viewer in a tmux window. Both scripts create
@@ -193,6 +274,29 @@ if test "$(sed -n 3p "$dir/readme-run")" = "if { install -d -o nobody -m 0700 $r
     fail "examples: README's typical service and headless head create /run/rtorrent; the program runs as the user with its HOME; its ptyattach command shows it" "dir: $(owner_mode "$root/nobody"); screen: $(screen_of readme | tr -s '\n' '|'); $(s6-svstat "$scan/readme" 2>&1); head: $(s6-svstat "$scan/readmehead" 2>&1)"
   fi
   attach_examples
+  # ptyhead.html's (and the headless unit's) attach as root: runuser.
+  ruline=$(tt_of doc/ptyhead.html | grep '^runuser -u rtorrent -- ptyattach ' | head -n 1)
+  $tmux new-window -d -n runuser "$(printf '%s\n' "$ruline" | subst "$root" x)"
+  if test -n "$ruline" && until_true shows runuser "$want" ; then
+    pass "examples: ptyhead.html: $ruline, from root, shows the program"
+  else
+    fail "examples: ptyhead.html: runuser -u rtorrent -- ptyattach, from root, shows the program" "command: [$ruline]; screen: $(screen_of runuser | tr -s '\n' '|')"
+  fi
+  # README: s6-svc -k kills the program itself; the viewers stay and
+  # show the next instance.
+  kline=$(tr '\n' ' ' < README | grep -o 's6-svc -k /run/service/[a-z]*')
+  old=$(svpid readme)
+  sh -c "$(printf '%s\n' "$kline" | sed "s|/run/service/rtorrent\$|$scan/readme|")"
+  new=
+  if test -n "$kline" && until_true sh -c "p=\$(s6-svstat -o pid $scan/readme) && test \$p != $old && test \$p != -1" ; then
+    new=$(svpid readme)
+  fi
+  if test -n "$new" && ! kill -0 "$old" 2>/dev/null && until_true is_program "$new" s6-supervise && until_true shows readme "pid $new" && until_true shows runuser "pid $new" ; then
+    pass "examples: README: $kline kills the program itself; both viewers stay and show the next instance"
+  else
+    fail "examples: README: s6-svc -k /run/service/rtorrent kills the program itself; the viewers show the next instance" "command: [$kline]; pid $old -> $new; comm $(cat /proc/$new/comm 2>&1); screens: $(screen_of readme | grep . | tail -n 2 | tr -s '\n' '|') / $(screen_of runuser | grep . | tail -n 2 | tr -s '\n' '|')"
+  fi
+  $tmux kill-window -t runuser
   s6-svc -d "$scan/readme" ; s6-svc -d "$scan/readmehead"
 else
   fail "examples: README's typical service" "could not find it in README: $(tr '\n' '|' < "$dir/readme-run"); head: $(tr '\n' '|' < "$dir/readme-head-run"); attach: $attachcmd"
@@ -231,6 +335,22 @@ if grep -q "^$bin/prog\$" "$dir/man7-run" && test -n "$tmuxcmd" ; then
   else
     fail "examples: ptysplit(7)'s example runs as written, the head as the program's user" "screen: $(screen_of "idle:$win" | tr -s '\n' '|'); $(s6-svstat "$scan/man7" 2>&1)"
   fi
+  # ptyhead.html's screen line, typed in a screen session (root's, as
+  # the line has it): its new window runs the next head.
+  $tmux kill-window -t "idle:$win"
+  scrline=$(pre_after doc/ptyhead.html '<h3> In a tmux or screen window' | sed -n 2p)
+  screen -D -m -S "ptysplit-examples-$$" sleep 1000 < /dev/null > /dev/null 2>&1 &
+  sty=$!.ptysplit-examples-$$
+  pids="$pids screen:${sty%%.*}"
+  until_true screen -S "$sty" -Q select 0
+  STY=$sty sh -c "$(printf '%s\n' "$scrline" | subst "$root" x)" < /dev/null > "$dir/scr.log" 2>&1
+  rootshows () { rm -f "$dir/out/root" ; screen -S "$sty" -p 1 -X hardcopy "$dir/out/root" && grep -q -- "$1" "$dir/out/root" ; }
+  if test -n "$scrline" && until_true rootshows "$want" && is_program "$(svpid man7)" s6-supervise ; then
+    pass "examples: ptyhead.html: $scrline, in a screen session, shows the program in a new window"
+  else
+    fail "examples: ptyhead.html: screen -t rtorrent s6-setuidgid rtorrent ptyhead ..., in a screen session, shows the program in a new window" "line: [$scrline] $(cat "$dir/scr.log"); window: $(cat "$dir/out/root" 2>&1 | grep . | tr '\n' '|')"
+  fi
+  screen -S "$sty" -X quit > /dev/null 2>&1
   s6-svc -d "$scan/man7"
 else
   fail "examples: ptysplit(7)'s example" "could not find it in doc/man/ptysplit.7: $man7"
@@ -241,7 +361,6 @@ root=$dir/r3
 : > "$dir/screens/ex3"
 service doc/examples/s6/rtorrent "$root" ex3 s6prog
 service doc/examples/s6/rtorrent-head "$root" ex3 s6head
-mkdir -p "$dir/log" && chown nobody "$dir/log"
 mv "$dir/s6prog" "$dir/s6head" "$scan/" && svscan_add "$scan"
 if until_true s6-svok "$scan/s6head" && s6-svwait -U -t 10000 "$scan/s6head" ; then
   pass "examples: s6/rtorrent-head becomes ready (s6-notifyoncheck) once the head in screen listens"
@@ -353,14 +472,77 @@ if test -n "$attach" && until_true shows attach "$want" ; then
 else
   fail "examples: systemd/ptyhead@.service's head runs as its user, and its attach command works" "exec: $exec_start; attach: $attach; screen: $(screen_of attach | tr -s '\n' '|'); $(cat "$dir/ex6.log")"
 fi
+# The unit's other way, su with a shell (the runuser window detached
+# first: screen -r takes a detached session); su without one is refused.
+$tmux kill-window -t attach
+suline=$(sed -n "s/^# \"\(su -s .*\)\" works too).\$/\1/p" "$unit")
+$tmux new-window -d -n su "$(printf '%s\n' "$suline" | sed 's/%i/rtorrent/g' | subst "$root" ex6)"
+if test -n "$suline" && until_true shows su "$want" && ! su "$(sed -n 's/^User=%i$/nobody/p' "$unit")" -c true > /dev/null 2>&1 ; then
+  pass "examples: systemd/ptyhead@.service: '$suline' attaches, and su without -s is refused"
+else
+  fail "examples: systemd/ptyhead@.service: su -s /bin/sh %i -c 'screen -r %i' attaches, and su without -s is refused" "line: [$suline]; screen: $(screen_of su | grep . | tr '\n' '|')"
+fi
+$tmux kill-window -t su
+
 # 7. The docs' way of keeping a failing head's message in tmux. (Not
 #    remain-on-exit: tmux discards the output of a program that exits
 #    before tmux read it; under load this test saw the message lost.)
-$tmux new-window -d -n readx "$bin/ptyhead $dir/nowhere/pty; read x"
-msg="ptyhead: fatal: unable to bind to $dir/nowhere/pty"
-if until_true shows readx "$msg" -J ; then
-  pass "examples: '; read x' keeps a failing head's message in its tmux window"
+#    The line is ptyhead.html's, its /run a directory that does not exist.
+readx=$(tt_of doc/ptyhead.html | grep "^tmux new-window '.*; read x'\$")
+eval "\$tmux new-window -d -n readx $(printf '%s\n' "${readx#tmux new-window }" | subst "$dir/nowhere" x)"
+msg="ptyhead: fatal: unable to bind to $dir/nowhere/nobody/pty"
+if test -n "$readx" && until_true shows readx "$msg" ; then
+  pass "examples: ptyhead.html: $readx keeps a failing head's message in its tmux window"
 else
-  fail "examples: '; read x' keeps a failing head's message in its tmux window" "read x: $(screen_of readx | tr -s '\n' '|')"
+  fail "examples: ptyhead.html: tmux new-window '...; read x' keeps a failing head's message in its tmux window" "line: [$readx]; window: $(screen_of readx | tr -s '\n' '|')"
 fi
+
+# 8. ptyexec.html's interactive example, as ptyexec(1) shows it too: the
+#    head in one terminal, the line typed in a shell in another, vim
+#    itself. vim shows on the head, the shell waits for it (a line typed
+#    meanwhile runs after), and ^C typed in the shell's terminal still
+#    reaches vim, as the page says (vim answers SIGINT, at its next key,
+#    with "Type :qa").
+shellline=$(pre_after doc/ptyexec.html '<h3> From an interactive shell' | sed 's/^\$ //')
+headline=$(tt_of doc/ptyexec.html | grep '^ptyhead /run/user/')
+same "ptyexec(1) shows ptyexec.html's interactive example and its head" \
+  "$(sed -n 's/^\.RB ( "\(ptyhead \/run\/user\/.*\)" );$/\1/p' doc/man/ptyexec.1 ; man_examples doc/man/ptyexec.1 | grep '^ptyexec /run/user/')" "$headline
+$shellline"
+if ! command -v vim >/dev/null 2>&1 ; then
+  skip "examples: ptyexec.html's interactive example" "vim is not installed"
+elif test -n "$headline" && test -n "$shellline" ; then
+  root=$dir/r8
+  sock=$(printf '%s\n' "${headline#ptyhead }" | subst "$root" x)
+  mkdir -p "${sock%/*}"
+  $tmux new-window -d -n head8 "$(printf '%s\n' "$headline" | subst "$root" x)"
+  until_true test -S "$sock"
+  $tmux new-window -d -n shell8 -c "$dir/out" "exec sh"
+  $tmux send-keys -t shell8 "$(printf '%s\n' "$shellline" | subst "$root" x)" Enter
+  shpid=$($tmux display -p -t shell8 '#{pane_pid}')
+  vim=
+  if until_true shows head8 '"notes.txt"' ; then
+    vim=$(pgrep -x -P "$shpid" vim)
+    pids="$pids vim:$vim"
+  fi
+  $tmux send-keys -t shell8 C-c
+  $tmux send-keys -t shell8 "echo early-\$\$" Enter
+  # vim shows it has been interrupted at its next key: an Escape.
+  sleep 0.3
+  $tmux send-keys -t head8 Escape
+  if test -n "$vim" && until_true shows head8 'Type  *:qa  *and press <Enter> to exit Vim' && ! shows shell8 "early-$shpid" ; then
+    pass "examples: ptyexec.html: $shellline shows vim on the head; the shell waits; ^C in the shell's terminal reaches vim"
+  else
+    fail "examples: ptyexec.html: $shellline shows vim on the head; the shell waits; ^C in the shell's terminal reaches vim" "vim pid '$vim'; head: $(screen_of head8 | grep . | tail -n 2 | tr '\n' '|'); shell: $(screen_of shell8 | grep . | tr '\n' '|')"
+  fi
+  $tmux send-keys -t head8 ':q!' Enter
+  if test -n "$vim" && until_true gone "$vim" && until_true shows shell8 "early-$shpid" ; then
+    pass "examples: ptyexec.html: :q! on the head ends vim, and the shell goes on"
+  else
+    fail "examples: ptyexec.html: :q! on the head ends vim, and the shell goes on" "vim $vim: $(grep State /proc/$vim/status 2>&1); head: $(screen_of head8 | grep . | tail -n 2 | tr '\n' '|'); shell: $(screen_of shell8 | grep . | tr '\n' '|')"
+  fi
+  $tmux kill-window -t shell8 ; $tmux kill-window -t head8
+else
+  fail "examples: ptyexec.html's interactive example" "not found: head [$headline], line [$shellline]"
+fi
+
 exit $failed

@@ -97,7 +97,7 @@ fi
 
 # s6
 if command -v s6-svscan >/dev/null 2>&1 && command -v execlineb >/dev/null 2>&1 ; then
-  mkdir -p "$dir/scan" "$dir/log/rtorrent" && chown nobody "$dir/log/rtorrent"
+  mkdir -p "$dir/scan"
   site s6/rtorrent "$dir/scan/rtorrent" && site s6/rtorrent-headless "$dir/scan/rtorrent-headless" || exit 111
   svscan_start "$dir/scan" "$dir/svscan.log"
   if until_true s6-svok "$dir/scan/rtorrent-headless" && s6-svwait -U -t 10000 "$dir/scan/rtorrent-headless" ; then

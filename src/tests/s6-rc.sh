@@ -1,6 +1,7 @@
 #!/bin/sh
 #
-# doc/examples/s6-rc/ under the real s6-rc: the definitions, with paths
+# doc/examples/s6-rc/ under the real s6-rc, with the commands
+# doc/portability.html gives (taken from the page): the definitions, with paths
 # moved into a temporary directory, the program replaced by a shell that
 # says who it is and the uids by root's, are compiled by s6-rc-compile,
 # brought up by s6-rc-init and s6-rc -u change under a real s6-svscan,
@@ -77,8 +78,19 @@ screen_of () { timeout 10 "$dir/bin/ptyattach" -p "$dir/run/pty" 2>&1 ; }
 shows () { screen_of | grep -q -- "$1" ; }
 logged () { cat "$dir/log/current" 2>/dev/null | grep -q -- "$1" ; }
 
+# The commands doc/portability.html gives, from the page, with this
+# test's directories: /etc/s6-rc/* and /run/service in $dir, and the live
+# directory (/run/s6-rc by default) given with -l.
+commands=$(sed -n '/examples\/s6-rc\/">doc\/examples\/s6-rc\/<\/a> holds/,/^<\/pre>/p' doc/portability.html | sed -n '/^<pre>$/,/^<\/pre>$/p' | sed '/^<\/*pre>$/d')
+cmd () {
+  printf '%s\n' "$commands" | grep -- "^$1" | sed -e 's/  *(.*)$//' -e "s|/etc/s6-rc/compiled|$dir/compiled|g" \
+    -e "s|/etc/s6-rc/source|$dir/src|g" -e "s|/run/service|$scan|g" -e "s|^s6-rc-init |s6-rc-init -l $live |" -e "s|^s6-rc |s6-rc -l $live |"
+}
+test "$(printf '%s\n' "$commands" | wc -l)" = 4 && test -n "$(cmd 's6-rc-compile ')" && test -n "$(cmd 's6-rc-init ')" \
+  && test -n "$(cmd 's6-rc -u ')" && test -n "$(cmd 's6-rc -d ')" || { fail "$name: the commands of doc/portability.html" "not found: $commands" ; exit 1 ; }
+
 execline_scripts "$dir/src"
-if s6-rc-compile "$dir/compiled" "$dir/src" > "$dir/compile.log" 2>&1 ; then
+if $(cmd 's6-rc-compile ') > "$dir/compile.log" 2>&1 ; then
   pass "$name: s6-rc-compile compiles doc/examples/s6-rc"
 else
   fail "$name: s6-rc-compile compiles doc/examples/s6-rc" "$(tr '\n' ' ' < "$dir/compile.log")"
@@ -88,11 +100,11 @@ fi
 s6-svscan "$scan" > "$dir/svscan.log" 2>&1 < /dev/null &
 svscan=$!
 until_true s6-svscanctl -z "$scan" || { fail "$name: s6-svscan starts" "$(cat "$dir/svscan.log")" ; exit 1 ; }
-if ! timeout 20 s6-rc-init -c "$dir/compiled" -l "$live" "$scan" > "$dir/init.log" 2>&1 ; then
+if ! timeout 20 $(cmd 's6-rc-init ') > "$dir/init.log" 2>&1 ; then
   fail "$name: s6-rc-init" "$(tr '\n' ' ' < "$dir/init.log")"
   exit 1
 fi
-if timeout 30 s6-rc -l "$live" -t 20000 -u change rtorrent-pipeline > "$dir/up.log" 2>&1 \
+if timeout 30 $(cmd 's6-rc -u ') > "$dir/up.log" 2>&1 \
    && until_true is_up_with_pid rtorrent "" && until_true shows "instance $(svpid rtorrent) on" ; then
   pass "$name: s6-rc -u change brings up the head, the program on it and its logger"
 else
@@ -121,7 +133,7 @@ else
 fi
 
 pids="$(svpid rtorrent) $(svpid rtorrent-head) $(svpid rtorrent-log)"
-if timeout 30 s6-rc -l "$live" -t 20000 -d change rtorrent-pipeline rtorrent-head > "$dir/down.log" 2>&1 ; then
+if timeout 30 $(cmd 's6-rc -d ') > "$dir/down.log" 2>&1 ; then
   left=
   for p in $pids ; do test "$p" = -1 && continue ; until_true is_gone "$p" || left="$left $p" ; done
   active=$(s6-rc -l "$live" -a list 2>/dev/null | grep '^rtorrent' | tr '\n' ' ')
