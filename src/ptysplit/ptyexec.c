@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <signal.h>
+#include <termios.h>
 #include <sys/ioctl.h>
 
 #include <skalibs/types.h>
@@ -75,6 +77,29 @@ static void parse_options (int *argc, char const *const **argv, options *o)
   *argc -= l.ind ; *argv += l.ind ;
 }
 
+ /* A job of an interactive shell leaves its process group: if the
+    shell's terminal has that group in the foreground, the foreground
+    goes back to the group joined, the shell's. Else the terminal would
+    go on naming the group's number, which the new session takes: ^C
+    typed there would reach the program. SIGTTOU is blocked, as we are
+    in a background group when we ask. */
+static void give_terminal_back (pid_t oldgroup, pid_t newgroup)
+{
+  sigset_t set, old ;
+  int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  if (fd < 0) return ;
+  if (tcgetpgrp(fd) == oldgroup)
+  {
+    sigemptyset(&set) ;
+    sigaddset(&set, SIGTTOU) ;
+    sigprocmask(SIG_BLOCK, &set, &old) ;
+    if (tcsetpgrp(fd, newgroup) < 0 && verbosity >= 2)
+      strerr_warnwusys("give the shell's terminal back to the shell") ;
+    sigprocmask(SIG_SETMASK, &old, 0) ;
+  }
+  fd_close(fd) ;
+}
+
  /* Leads a session by whichever road is open; see doc/ptyexec.html. */
 static void become_session_leader (void)
 {
@@ -87,6 +112,7 @@ static void become_session_leader (void)
   parentgroup = getpgid(getppid()) ;
   if (parentgroup < 0 || setpgid(0, parentgroup) < 0)
     strerr_diefusys(111, "become a session leader: ptyexec leads its process group and cannot join its parent's") ;
+  give_terminal_back(pid, parentgroup) ;
   if (setsid() < 0)
     strerr_diefusys(111, "become a session leader after leaving its process group") ;
 }
