@@ -48,14 +48,18 @@ struct viewer_s
   size_t textpos ;
   size_t kdone ;                            /* bytes of the first K frame already delivered */
   size_t inlen ;
-  char in[PTYSPLIT_FRAME_MAX] ;
+  char *in ;                                 /* its frames as read: inbufs[i], PTYSPLIT_FRAME_MAX bytes */
 } ;
 
  /* Puts the viewer's terminal in a known state before the replay: the
     main screen, no scroll region, default attributes, cursor shown. */
 static char const viewer_reset[] = "\033[?1049l\033[r\033[m\033[?25h\033[H\033[2J" ;
 
+ /* The table is small and walked every turn; the input buffers, 4 KiB
+    each, are apart, so that a page of them is touched only by a viewer
+    that uses it. */
 static viewer viewers[VIEWERS_MAX] ;
+static char inbufs[VIEWERS_MAX][PTYSPLIT_FRAME_MAX] ;
 static uint64_t dropped_total = 0 ;
 
  /* The size rule: the most recently active read-write viewer's size,
@@ -145,7 +149,9 @@ int viewer_add (int fd, uid_t uid, uint32_t pid, unsigned int flags, char const 
   viewer *v = 0 ;
   unsigned int i = 0 ;
   for (; i < VIEWERS_MAX ; i++) if (viewers[i].kind == VIEWER_FREE) { v = viewers + i ; break ; }
-  if (!v || len > sizeof(v->in)) return (errno = EBUSY, 0) ;
+  if (!v || len > PTYSPLIT_FRAME_MAX) return (errno = EBUSY, 0) ;
+  v->in = inbufs[i] ;
+  v->xindex = XNONE ;                        /* not in this turn's array */
   v->text = stralloc_zero ;
   v->textpos = 0 ;
   v->kind = flags & PTYSPLIT_REQUEST_STATUS ? VIEWER_STATUS : flags & PTYSPLIT_REQUEST_PRINT ? VIEWER_PRINT : VIEWER_VIEW ;
@@ -356,8 +362,8 @@ static int viewer_stalled (viewer const *v)
 static void viewer_read (viewer *v)
 {
   ssize_t r ;
-  if (v->inlen == sizeof(v->in)) return ;
-  r = sanitize_read(fd_read(v->fd, v->in + v->inlen, sizeof(v->in) - v->inlen)) ;
+  if (v->inlen == PTYSPLIT_FRAME_MAX) return ;
+  r = sanitize_read(fd_read(v->fd, v->in + v->inlen, PTYSPLIT_FRAME_MAX - v->inlen)) ;
   if (r < 0)
   {
     if (verbosity >= 2 && errno != EPIPE && errno != ECONNRESET) client_warnwusys("read from a viewer") ;
@@ -376,9 +382,8 @@ void viewers_prepare_iopause (iopause_fd *x, unsigned int *n)
   for (; i < VIEWERS_MAX ; i++)
   {
     viewer *v = viewers + i ;
-    v->xindex = XNONE ;
-    if (v->kind == VIEWER_FREE) continue ;
-    v->xindex = x_add(x, n, v->fd, (viewer_stalled(v) || v->inlen == sizeof(v->in) ? 0 : IOPAUSE_READ)
+    if (v->kind == VIEWER_FREE) continue ;   /* and its xindex is never read */
+    v->xindex = x_add(x, n, v->fd, (viewer_stalled(v) || v->inlen == PTYSPLIT_FRAME_MAX ? 0 : IOPAUSE_READ)
       | (v->kind != VIEWER_VIEW || v->textpos < v->text.len || v->pos < replay_end() ? IOPAUSE_WRITE : 0)) ;
   }
 }
