@@ -3,6 +3,7 @@
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -191,7 +192,7 @@ static int queue_store (int fd, char const *id, holder_request req)
   tain limit ;
   int copy ;
   if (nexpected == HOLDER_QUEUE) return (errno = ENOBUFS, 0) ;
-  copy = dup(fd) ;
+  copy = fcntl(fd, F_DUPFD_CLOEXEC, 0) ;
   if (copy < 0) return 0 ;
   tain_add_g(&limit, &tain_infinite_relative) ;
   if (!s6_fdholder_store_async(&conn, copy, id, &limit))
