@@ -115,4 +115,17 @@ if make install DESTDIR="$stage" > "$dir/install.log" 2>&1 ; then
 else
   fail "make install DESTDIR" "$(tail -n 3 "$dir/install.log" | tr '\n' ' ')"
 fi
+# Every make target the docs give as a command (in <tt> or <pre>, or an
+# indented line of README or INSTALL, alone, after && or after VAR=value)
+# is one of the Makefile's.
+targets=$({ perl -0ne 'while (/<tt>(.*?)<\/tt>/gs) { print "$1\n" } while (/<pre>(.*?)<\/pre>/gs) { print "$1\n" }' doc/*.html ; grep -hE '^ {2,}' README INSTALL ; } \
+  | sed -e 's/^ *//' -e 's/&amp;/\&/g' | grep -oE '(^|&& |[A-Z_]+=[^ ]* )make [a-z][a-z-]*' | sed 's/.*make //' | sort -u)
+missing=
+for t in $targets ; do grep -q "^$t:" Makefile || missing="$missing $t" ; done
+if test -n "$targets" && test -z "$missing" ; then
+  pass "the make targets the docs give ($(echo $targets)) are the Makefile's"
+else
+  fail "make targets in the docs" "not in the Makefile:$missing (found: $(echo $targets))"
+fi
+
 exit $failed
