@@ -227,13 +227,30 @@ static void stdin_read (void)
   }
 }
 
+ /* A PTY gives at most 4 KiB a read: a program that streams is read
+    again, until the master has no more or the room is taken, so that
+    every stage after (the terminal, the log, the replay, each viewer)
+    works once per 32 KiB rather than per 4. It costs one read that
+    says EAGAIN per wake-up. */
+static ssize_t master_read_all (char *buf, size_t max)
+{
+  size_t got = 0 ;
+  while (got < max)
+  {
+    ssize_t r = fd_read(sess.master, buf + got, max - got) ;
+    if (r <= 0) return got ? (ssize_t)got : r ;
+    got += r ;
+  }
+  return got ;
+}
+
  /* EIO (or 0) is the program's hangup: then only the output is drained.
     -n reads whatever comes, so the program never blocks. */
 static void master_read (void)
 {
   char buf[OUTBUF_SIZE] ;
   size_t max = opt.dropping || opt.headless ? sizeof(buf) : cbuffer_available(&outq) ;
-  ssize_t r = fd_read(sess.master, buf, max < sizeof(buf) ? max : sizeof(buf)) ;
+  ssize_t r = master_read_all(buf, max < sizeof(buf) ? max : sizeof(buf)) ;
   if (r > 0)
   {
     output_from_program(buf, r) ;
