@@ -231,9 +231,9 @@ static void stdin_read (void)
     again, until the master has no more or the room is taken, so that
     every stage after (the terminal, the log, the replay, each viewer)
     works once per 32 KiB rather than per 4. It costs one read that
-    says EAGAIN per wake-up. Not more than 32 KiB: the replay ring is
-    every viewer's queue, and a chunk must leave a viewer that is a
-    chunk behind its place in it. */
+    says EAGAIN per wake-up. Not more than 32 KiB, half the replay
+    ring, which is every viewer's queue: a viewer one chunk behind keeps
+    its place in it. */
 static ssize_t master_read_all (char *buf, size_t max)
 {
   size_t got = 0 ;
