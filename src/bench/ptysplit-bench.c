@@ -795,11 +795,11 @@ static uint64_t round_trip (pair *p, char c, unsigned int trip)
     if (drain(p, c)) return now() - t ;
     if (now() > end)
     {
-      char fmt[UINT_FMT + 1] ;
-      fmt[uint_fmt(fmt, trip)] = ' ' ;
-      fmt[uint_fmt(fmt, trip) + 1] = 0 ;
-      p->tail[p->taillen < sizeof(p->tail) ? p->taillen : sizeof(p->tail) - 1] = 0 ;
-      fail("round trip ", fmt, "(warm-up included) took more than 5 seconds; the end of the terminal's output: \"", p->tail, "\"") ;
+      static char const tail[] = " (warm-up included) took more than 5 seconds" ;
+      char why[11 + UINT_FMT + sizeof(tail)] = "round trip " ;
+      size_t len = 11 + uint_fmt(why + 11, trip) ;
+      memcpy(why + len, tail, sizeof(tail)) ;
+      pair_fail(p - pairs, why) ;
     }
     poll(&x, 1, 100) ;
   }

@@ -182,7 +182,8 @@ static void holder_send (void)
 
 static int queue_delete (char const *id, holder_request req)
 {
-  if (nexpected == HOLDER_QUEUE || !s6_fdholder_delete_async(&conn, id)) return 0 ;
+  if (nexpected == HOLDER_QUEUE) return (errno = ENOBUFS, 0) ;
+  if (!s6_fdholder_delete_async(&conn, id)) return 0 ;
   expected[nexpected++] = req ;
   return 1 ;
 }
@@ -217,7 +218,7 @@ static void holder_queued (int ok)
 {
   if (!ok)
   {
-    holder_giveup("unable to queue a request (it is not answering)") ;
+    holder_giveup(errno == ENOBUFS ? "too many requests unanswered" : strerror(errno)) ;
     return ;
   }
   tain_now_g() ;
@@ -241,31 +242,28 @@ void holder_store (int master)
     && (log_fd() < 0 || queue_store(log_fd(), holder_logid, REQ_STORE_LOG))) ;
 }
 
- /* One answer: a byte, 0 or an errno, for the oldest request. */
+ /* One answer, for the oldest request: a byte, 0 or an errno. A delete
+    of what is not there is done. The master's own entry says whether
+    it is parked. */
 static void holder_answer (unixmessage *m)
 {
   holder_request req = expected[0] ;
-  int e = m->len == 1 && !m->nfds ? (unsigned char)m->s[0] : EPROTO ;
-  if (e == EPROTO) unixmessage_drop(m) ;
+  int isdelete = req == REQ_DELETE || req == REQ_DELETE_LOG ;
+  char const *id = req == REQ_DELETE || req == REQ_STORE ? holder_id : holder_logid ;
+  int e ;
   memmove(expected, expected + 1, --nexpected * sizeof(holder_request)) ;
-  if (e == EPROTO) strerr_warnw("the fd holder at ", opt.holder, " gave an answer that is not one") ;
-  switch (req)
+  if (m->len != 1 || m->nfds)
   {
-    case REQ_DELETE :
-      if (!e || e == ENOENT) parked = 0 ;
-      else strerr_warnwu("delete ", holder_id, " from the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
-      break ;
-    case REQ_DELETE_LOG :
-      if (e && e != ENOENT) strerr_warnwu("delete ", holder_logid, " from the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
-      break ;
-    case REQ_STORE :
-      if (!e) parked = 1 ;
-      else strerr_warnwu("store ", holder_id, " in the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
-      break ;
-    case REQ_STORE_LOG :
-      if (e) strerr_warnwu("store ", holder_logid, " in the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
-      break ;
+    unixmessage_drop(m) ;
+    strerr_warnw("the fd holder at ", opt.holder, " gave an answer that is not one") ;
+    e = EPROTO ;
   }
+  else e = (unsigned char)m->s[0] ;
+  if (isdelete && e == ENOENT) e = 0 ;
+  if (e)
+    strerr_warnwu(isdelete ? "delete " : "store ", id, isdelete ? " from" : " in", " the fd holder at ", opt.holder, ": ", strerror(e), holder_hint(e)) ;
+  else if (req == REQ_DELETE) parked = 0 ;
+  else if (req == REQ_STORE) parked = 1 ;
 }
 
 static void holder_read (void)

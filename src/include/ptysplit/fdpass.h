@@ -20,7 +20,8 @@ extern ssize_t ptysplit_recvfds (int, char *, size_t, int *, unsigned int *) ;
 
  /* One write that never blocks, whatever the fd's O_NONBLOCK: -1 EAGAIN
     when it would, -1 EOPNOTSUPP when the fd (a terminal) or the system
-    cannot say. Returns the number of bytes written. */
+    cannot say. A FIFO opened by name takes at most PIPE_BUF bytes a
+    write. Returns the number of bytes written. */
 struct iovec ;
 extern ssize_t ptysplit_write_nowait (int, struct iovec const *, unsigned int) ;
 
